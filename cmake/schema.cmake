@@ -1,0 +1,14 @@
+# The schema is compiled at build time; generated code is never committed.
+set(EMBERT_SCHEMA ${PROJECT_SOURCE_DIR}/schema/embert.fbs)
+set(EMBERT_SCHEMA_GEN_DIR ${CMAKE_BINARY_DIR}/generated)
+set(EMBERT_SCHEMA_HEADER ${EMBERT_SCHEMA_GEN_DIR}/schema/embert_generated.h)
+add_custom_command(
+  OUTPUT ${EMBERT_SCHEMA_HEADER}
+  COMMAND ${EMBERT_FLATC} --cpp --scoped-enums -o ${EMBERT_SCHEMA_GEN_DIR}/schema ${EMBERT_SCHEMA}
+  DEPENDS ${EMBERT_SCHEMA}
+  COMMENT "flatc: schema/embert.fbs"
+  VERBATIM)
+add_custom_target(embert_schema_gen DEPENDS ${EMBERT_SCHEMA_HEADER})
+add_library(embert_schema INTERFACE)
+add_dependencies(embert_schema embert_schema_gen)
+target_include_directories(embert_schema INTERFACE $<BUILD_INTERFACE:${EMBERT_SCHEMA_GEN_DIR}>)

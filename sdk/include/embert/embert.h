@@ -1,0 +1,332 @@
+/*
+ * embert: int8 BERT encoders on edge CPUs, from C.
+ *
+ * The API in one page
+ * -------------------
+ *   embert_model    an immutable, verified view of a .embert file. It never
+ *                   copies the weights: a model loaded from memory reads them
+ *                   in place, a model loaded from a file maps it.
+ *                   One model may be shared by any number of threads.
+ *   embert_context  everything one inference needs, planned once inside a
+ *                   caller-owned arena: activations, packed weights of the
+ *                   compute engine, tokenizer scratch, results. A context is
+ *                   used by one thread at a time; create one per thread.
+ *
+ * Every call that can fail returns an embert_status and writes its results
+ * through out-pointers. Results that are arrays (logits, embeddings, tokens)
+ * live inside the context and stay valid until the next call on that context
+ * or its destruction. Destroy functions accept NULL.
+ *
+ * Memory: embert_context_arena_size() says exactly how many bytes a context
+ * needs for the given options; embert_context_create() plans everything in
+ * that arena and running a context never allocates heap memory. The only
+ * allocations outside the arena are the model handle itself (a few hundred
+ * bytes, at load) and, when threads > 1, the thread pool (at context creation).
+ *
+ * Usage
+ * -----
+ *   embert_model* model = NULL;
+ *   char err[256];
+ *   if (embert_model_load_file("intent.embert", &model, err, sizeof err) != EMBERT_STATUS_OK) {
+ *     fprintf(stderr, "%s\n", err);
+ *     return 1;
+ *   }
+ *   embert_context_options opt;
+ *   embert_context_options_init(&opt);
+ *   opt.max_seq_len = 64;
+ *   size_t arena_size = 0;
+ *   embert_context_arena_size(model, &opt, &arena_size);
+ *   void* arena = aligned_alloc(EMBERT_ARENA_ALIGNMENT, arena_size);  // or a static buffer
+ *   embert_context* ctx = NULL;
+ *   if (embert_context_create(model, &opt, arena, arena_size, &ctx, err, sizeof err) != EMBERT_STATUS_OK) {
+ *     fprintf(stderr, "%s\n", err);
+ *     return 1;
+ *   }
+ *   const char* text = "play some jazz by miles davis";
+ *   embert_classification result;
+ *   result.struct_size = sizeof result;
+ *   if (embert_tokenize(ctx, text, strlen(text), NULL, 0) == EMBERT_STATUS_OK &&
+ *       embert_classify(ctx, &result) == EMBERT_STATUS_OK) {
+ *     printf("%s %.3f\n", result.label, result.probabilities[result.index]);
+ *   } else {
+ *     fprintf(stderr, "%s\n", embert_context_last_error(ctx));
+ *   }
+ *   embert_context_destroy(ctx);
+ *   free(arena);
+ *   embert_model_destroy(model);   // after every context of it is destroyed
+ */
+#ifndef EMBERT_EMBERT_H_
+#define EMBERT_EMBERT_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Versions                                                                  */
+/* ------------------------------------------------------------------------ */
+
+#define EMBERT_VERSION_MAJOR 0
+#define EMBERT_VERSION_MINOR 1
+#define EMBERT_VERSION_PATCH 0
+
+/* "MAJOR.MINOR.PATCH" of the linked library (may differ from the header). */
+const char* embert_version_string(void);
+/* MAJOR * 10000 + MINOR * 100 + PATCH of the linked library. */
+uint32_t embert_version_number(void);
+/* The newest model file schema version this library reads. */
+uint32_t embert_schema_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Status                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* New values may be added at the end; treat unknown values as errors. */
+typedef enum embert_status {
+  EMBERT_STATUS_OK = 0,
+  EMBERT_STATUS_INVALID_ARGUMENT = 1,     /* NULL pointer, bad option value */
+  EMBERT_STATUS_IO_ERROR = 2,             /* file cannot be opened, read or mapped */
+  EMBERT_STATUS_INVALID_MODEL = 3,        /* not a well-formed .embert file */
+  EMBERT_STATUS_UNSUPPORTED_VERSION = 4,  /* file written for a newer schema */
+  EMBERT_STATUS_CHECKSUM_MISMATCH = 5,    /* file content altered or truncated */
+  EMBERT_STATUS_MISALIGNED = 6,           /* buffer or arena not aligned as required */
+  EMBERT_STATUS_ARENA_TOO_SMALL = 7,      /* see embert_context_arena_size() */
+  EMBERT_STATUS_INVALID_UTF8 = 8,         /* text is not valid UTF-8 */
+  EMBERT_STATUS_SEQUENCE_TOO_LONG = 9,    /* input longer than the context allows */
+  EMBERT_STATUS_NO_INPUT = 10,            /* run before tokenize/set_tokens */
+  EMBERT_STATUS_UNSUPPORTED = 11,         /* the model lacks the head for this task */
+  EMBERT_STATUS_BACKEND_ERROR = 12,       /* the compute engine refused an operation */
+  EMBERT_STATUS_OUT_OF_MEMORY = 13,       /* a model handle or thread pool could not be allocated */
+  EMBERT_STATUS_INTERNAL = 14
+} embert_status;
+
+/* A static English description of the status ("arena too small"). Never NULL. */
+const char* embert_status_string(embert_status status);
+
+/* ------------------------------------------------------------------------ */
+/* Model                                                                     */
+/* ------------------------------------------------------------------------ */
+
+typedef struct embert_model embert_model;
+
+/* Required alignment of a model buffer passed to embert_model_load_buffer. */
+#define EMBERT_MODEL_ALIGNMENT 64
+
+/*
+ * Loads and verifies a model from memory without copying it.
+ * `data` is borrowed: it must stay valid and unmodified until
+ * embert_model_destroy(), and be EMBERT_MODEL_ALIGNMENT-aligned. `size` is the
+ * exact size of the file. On failure *out_model is NULL and, when
+ * `error_message` is not NULL, a NUL-terminated reason (truncated to
+ * `error_message_size`) is written there.
+ */
+embert_status embert_model_load_buffer(const void* data, size_t size, embert_model** out_model,
+                                       char* error_message, size_t error_message_size);
+
+/* As embert_model_load_buffer, with the file mapped read-only (or read into
+ * memory where mapping is not available). The model owns the mapping. */
+embert_status embert_model_load_file(const char* path, embert_model** out_model,
+                                     char* error_message, size_t error_message_size);
+
+/* Releases the model and its mapping. Every context created from it must
+ * have been destroyed first. NULL is accepted. */
+void embert_model_destroy(embert_model* model);
+
+/* Facts about a model. All pointers stay owned by the model. */
+typedef enum embert_model_property {
+  EMBERT_MODEL_VOCAB_SIZE = 0,
+  EMBERT_MODEL_HIDDEN_SIZE = 1,
+  EMBERT_MODEL_NUM_LAYERS = 2,
+  EMBERT_MODEL_NUM_HEADS = 3,
+  EMBERT_MODEL_INTERMEDIATE_SIZE = 4,
+  EMBERT_MODEL_MAX_SEQ_LEN = 5,        /* longest input incl. [CLS]/[SEP] */
+  EMBERT_MODEL_NUM_LABELS = 6,         /* 0 without a classification head */
+  EMBERT_MODEL_HAS_POOLER = 7,
+  EMBERT_MODEL_HAS_MASKED_LM = 8,
+  EMBERT_MODEL_HAS_NEXT_SENTENCE = 9,
+  EMBERT_MODEL_IS_QUANTIZED = 10,      /* 1 for int8 weights, 0 for fp32 */
+  EMBERT_MODEL_MULTI_LABEL = 11        /* 1 if classification scores are sigmoids */
+} embert_model_property;
+
+/* Writes the property's value to *out_value. */
+embert_status embert_model_get(const embert_model* model, embert_model_property property,
+                               uint32_t* out_value);
+
+/* Name of classification label `index` (NUL-terminated, owned by the model). */
+embert_status embert_model_label(const embert_model* model, uint32_t index, const char** out_label);
+
+/* Text of vocabulary entry `token_id` (NUL-terminated, owned by the model). */
+embert_status embert_model_token(const embert_model* model, int32_t token_id, const char** out_token);
+
+/* ------------------------------------------------------------------------ */
+/* Context                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct embert_context embert_context;
+
+/* Required alignment of the arena passed to embert_context_create. */
+#define EMBERT_ARENA_ALIGNMENT 64
+
+typedef enum embert_engine {
+  EMBERT_ENGINE_AUTO = 0,       /* fastest engine for this CPU */
+  EMBERT_ENGINE_REFERENCE = 1,  /* portable C++ kernels, exact integer arithmetic */
+  EMBERT_ENGINE_XNNPACK = 2     /* XNNPACK operators for the dense layers */
+} embert_engine;
+
+/* Input longer than max_seq_len: cut it (longest side first for pairs) or fail. */
+typedef enum embert_overflow {
+  EMBERT_OVERFLOW_TRUNCATE = 0,
+  EMBERT_OVERFLOW_ERROR = 1
+} embert_overflow;
+
+/* Invalid UTF-8 in text: fail, or read each bad sequence as U+FFFD (which the
+ * tokenizer then drops, as it drops control characters). */
+typedef enum embert_invalid_utf8 {
+  EMBERT_INVALID_UTF8_ERROR = 0,
+  EMBERT_INVALID_UTF8_REPLACE = 1
+} embert_invalid_utf8;
+
+/*
+ * Options of a context. Always initialise with embert_context_options_init(),
+ * which sets struct_size; fields may be added at the end in later versions
+ * and the library reads only the first struct_size bytes.
+ */
+typedef struct embert_context_options {
+  size_t struct_size;
+  uint32_t max_seq_len;        /* 0: the model's maximum */
+  uint32_t num_threads;        /* 0 or 1: run on the calling thread only */
+  embert_engine engine;
+  embert_overflow overflow;
+  embert_invalid_utf8 invalid_utf8;
+} embert_context_options;
+
+void embert_context_options_init(embert_context_options* options);
+
+/* Exact arena size in bytes for a context of `model` with `options` (NULL:
+ * defaults). It plans the context without building it. */
+embert_status embert_context_arena_size(const embert_model* model,
+                                        const embert_context_options* options,
+                                        size_t* out_size);
+
+/*
+ * Creates a context inside `arena` (EMBERT_ARENA_ALIGNMENT-aligned, at least
+ * the size embert_context_arena_size() returned). The arena is borrowed until
+ * embert_context_destroy(); the model must outlive the context; `options` is
+ * read only during the call. On failure *out_context is NULL and a reason is
+ * written to `error_message` when it is not NULL; a too small arena gives
+ * EMBERT_STATUS_ARENA_TOO_SMALL and the message states the size needed.
+ */
+embert_status embert_context_create(const embert_model* model,
+                                    const embert_context_options* options, void* arena,
+                                    size_t arena_size, embert_context** out_context,
+                                    char* error_message, size_t error_message_size);
+
+/* Releases what the context holds outside its arena. NULL is accepted. */
+void embert_context_destroy(embert_context* context);
+
+/* Message of the last failed call on this context ("" if none). Owned by the
+ * context, valid until the next call on it. */
+const char* embert_context_last_error(const embert_context* context);
+
+/* The compute engine the context uses and the CPU features it detected,
+ * e.g. "reference (x86-64: avx2 avx512vnni)". Owned by the context. */
+const char* embert_context_engine_description(const embert_context* context);
+
+/* ------------------------------------------------------------------------ */
+/* Input                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Tokenizes UTF-8 `text` (and `text_pair` when not NULL) as the model's BERT
+ * tokenizer does: [CLS] A [SEP] (B [SEP]), token types 0 and 1. The texts are
+ * read only during the call; they need no NUL terminator.
+ */
+embert_status embert_tokenize(embert_context* context, const char* text, size_t text_size,
+                              const char* text_pair, size_t text_pair_size);
+
+/*
+ * Sets the input to token ids the caller made. `token_type_ids` may be NULL
+ * (all 0). `attention_mask` may be NULL (all 1); where it is 0 the position is
+ * padding and no token attends to it. Arrays are copied.
+ */
+embert_status embert_set_tokens(embert_context* context, const int32_t* input_ids,
+                                const int32_t* token_type_ids, const int32_t* attention_mask,
+                                size_t count);
+
+/* Byte range [begin, end) of the input text a token came from; both 0 for
+ * special tokens and for tokens set with embert_set_tokens. `text` is 0 for
+ * the first text, 1 for the pair. */
+typedef struct embert_token_span {
+  uint32_t begin;
+  uint32_t end;
+  uint32_t text;
+} embert_token_span;
+
+typedef struct embert_tokens {
+  size_t struct_size;            /* set by the caller to sizeof(embert_tokens) */
+  size_t count;
+  const int32_t* input_ids;
+  const int32_t* token_type_ids;
+  const int32_t* attention_mask;
+  const embert_token_span* spans;
+  size_t truncated;              /* tokens dropped to fit max_seq_len */
+} embert_tokens;
+
+/* The current input. Pointers are owned by the context. */
+embert_status embert_get_tokens(embert_context* context, embert_tokens* out_tokens);
+
+/* ------------------------------------------------------------------------ */
+/* Tasks (each runs the encoder on the current input)                        */
+/* ------------------------------------------------------------------------ */
+
+typedef struct embert_classification {
+  size_t struct_size;            /* set by the caller to sizeof(embert_classification) */
+  size_t num_labels;
+  const float* logits;
+  const float* probabilities;    /* softmax, or sigmoid per label for multi-label / one logit */
+  size_t index;                  /* the top label */
+  const char* label;             /* its name */
+} embert_classification;
+
+/* Sequence classification. EMBERT_STATUS_UNSUPPORTED without a classifier. */
+embert_status embert_classify(embert_context* context, embert_classification* out_result);
+
+typedef enum embert_pooling {
+  EMBERT_POOLING_CLS = 0,        /* the pooler's tanh output on [CLS] (raw [CLS] without pooler) */
+  EMBERT_POOLING_MEAN = 1,       /* mean of the last hidden states over attended tokens */
+  EMBERT_POOLING_CLS_RAW = 2     /* the last hidden state of [CLS] */
+} embert_pooling;
+
+/* A sentence embedding of hidden_size floats, optionally L2-normalised. */
+embert_status embert_embed(embert_context* context, embert_pooling pooling, int normalize,
+                           const float** out_embedding, size_t* out_size);
+
+/* The last hidden states, count x hidden_size floats row-major. */
+embert_status embert_hidden_states(embert_context* context, const float** out_states,
+                                   size_t* out_rows, size_t* out_cols);
+
+typedef struct embert_mask_predictions {
+  size_t struct_size;            /* set by the caller to sizeof(embert_mask_predictions) */
+  size_t num_masks;              /* [MASK] tokens in the input */
+  size_t top_k;
+  const size_t* positions;       /* num_masks token positions */
+  const int32_t* token_ids;      /* num_masks x top_k, best first */
+  const float* scores;           /* num_masks x top_k softmax probabilities */
+} embert_mask_predictions;
+
+/* Masked-token prediction: the top_k (1..64) tokens for every [MASK]. */
+embert_status embert_fill_mask(embert_context* context, size_t top_k,
+                               embert_mask_predictions* out_predictions);
+
+/* Next-sentence prediction: probability that the pair's second text follows
+ * the first. EMBERT_STATUS_UNSUPPORTED without that head. */
+embert_status embert_next_sentence(embert_context* context, float* out_is_next_probability);
+
+#ifdef __cplusplus
+}  /* extern "C" */
+#endif
+
+#endif  /* EMBERT_EMBERT_H_ */

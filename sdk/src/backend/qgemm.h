@@ -1,0 +1,75 @@
+// The int8 arithmetic of every engine, and the kernel table an engine fills.
+//
+// One linear layer y = x W^T + b with int8 W [N][K] (scale w_scale[n] per
+// output channel) and x quantized per row (token) at run time:
+//
+//   absmax_m  = max_k |x[m][k] * mul[k]|        (mul = 1/smoothing, or 1)
+//   a_scale_m = absmax_m / 127                   (0 for an all-zero row)
+//   q[m][k]   = nearest-even(x[m][k] * mul[k] * (127 / absmax_m)), |q| <= 127
+//   acc[m][n] = sum_k q[m][k] * W[n][k]          (exact, int32)
+//   y[m][n]   = fma((float)acc[m][n], a_scale_m * w_scale[n], b[n])
+//
+// Every engine that claims this arithmetic computes these values bit-exactly
+// (tests/backend compares them); the float operations are written so that no
+// compiler contraction changes them (the SDK builds with -ffp-contract=off).
+#ifndef EMBERT_SDK_BACKEND_QGEMM_H_
+#define EMBERT_SDK_BACKEND_QGEMM_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace embert::qgemm {
+
+// Rows of quantized activations are padded with zeros to a multiple of this
+// many bytes, so kernels may read whole vectors.
+constexpr size_t kRowAlign = 64;
+
+inline size_t PaddedK(size_t k) { return (k + kRowAlign - 1) / kRowAlign * kRowAlign; }
+
+struct QuantizeArgs {
+  const float* x;        // [rows][x_stride]
+  size_t x_stride;
+  size_t rows;
+  size_t cols;           // K
+  const float* mul;      // [cols] or nullptr
+  int8_t* q;             // [rows][q_stride], q_stride = PaddedK(cols); padding written as 0
+  size_t q_stride;
+  float* scales;         // [rows]
+};
+
+struct GemmArgs {
+  const int8_t* a;       // [M][a_stride], a_stride = PaddedK(K), zero padded
+  size_t a_stride;
+  const float* a_scales; // [M]
+  const void* b;         // packed weights (or the raw [N][K] rows when pack is null)
+  const float* b_scales; // [N]
+  const float* bias;     // [N] or nullptr (then 0)
+  float* out;            // [M][out_stride]
+  size_t out_stride;
+  size_t m, n, k;
+};
+
+// A set of kernels for one CPU feature level.
+struct Kernels {
+  const char* name;
+  // Bytes of the packed form of an [N][K] weight, 0 if this kernel reads the
+  // raw rows (then pack is nullptr).
+  size_t (*packed_size)(size_t n, size_t k);
+  void (*pack)(const int8_t* w, size_t n, size_t k, void* packed);
+  void (*quantize)(const QuantizeArgs& args);
+  // Computes rows [m0, m1) and columns [n0, n1) of the output; threads split
+  // the work by these ranges. n0 and n1 are multiples of n_block (or n1 = N).
+  void (*gemm)(const GemmArgs& args, size_t m0, size_t m1, size_t n0, size_t n1);
+  size_t n_block;
+};
+
+// Portable C++ kernels: the definition of the arithmetic above.
+const Kernels& ReferenceKernels();
+
+// The fastest kernels this CPU runs (cpuinfo must be initialised), falling
+// back to ReferenceKernels().
+const Kernels& BestKernels();
+
+}  // namespace embert::qgemm
+
+#endif  // EMBERT_SDK_BACKEND_QGEMM_H_
