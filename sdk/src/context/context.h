@@ -1,0 +1,110 @@
+// The state of one context. It lives at the start of the caller's arena,
+// followed by every buffer it plans; nothing of it is on the heap except the
+// optional thread pool.
+#ifndef EMBERT_SDK_CONTEXT_CONTEXT_H_
+#define EMBERT_SDK_CONTEXT_CONTEXT_H_
+
+#include <pthreadpool.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "backend/linear.h"
+#include "core/status.h"
+#include "memory/arena.h"
+#include "model/model.h"
+#include "tokenizer/tokenizer.h"
+
+namespace embert {
+
+struct ContextOptions {
+  uint32_t max_seq_len = 0;   // resolved: never 0
+  uint32_t threads = 1;
+  embert_engine engine = EMBERT_ENGINE_AUTO;
+  embert_overflow overflow = EMBERT_OVERFLOW_TRUNCATE;
+  embert_invalid_utf8 invalid_utf8 = EMBERT_INVALID_UTF8_ERROR;
+};
+
+// Reads the caller's options (which may be shorter than ours: struct_size).
+Status ResolveOptions(const embert_model& model, const embert_context_options* in,
+                      ContextOptions* out);
+
+struct LayerOps {
+  LinearOp query, key, value, attention_output, intermediate, output;
+  LayerNormView attention_norm, output_norm;
+};
+
+// The largest top_k of embert_fill_mask (bounds its result buffers).
+constexpr size_t kMaxTopK = 64;
+
+}  // namespace embert
+
+struct embert_context {
+  const embert_model* model = nullptr;
+  embert::ContextOptions options;
+  pthreadpool_t pool = nullptr;
+  embert::LinearEngine engine;
+  embert::LinearEngine head_engine;  // reference kernels: heads read weights in place
+
+  // Tokenizer and the current input.
+  embert::tok::Tokenizer tokenizer;
+  void* tokenizer_scratch = nullptr;
+  size_t tokenizer_scratch_size = 0;
+  int32_t* input_ids = nullptr;
+  int32_t* token_type_ids = nullptr;
+  int32_t* attention_mask = nullptr;
+  embert_token_span* spans = nullptr;
+  size_t count = 0;
+  size_t truncated = 0;
+  bool has_input = false;
+  bool masked = false;          // some attention_mask entry is 0
+  bool encoded = false;         // hidden holds the encoder output of the input
+
+  // Encoder.
+  embert::EmbeddingsView embeddings;
+  embert::LayerOps* layers = nullptr;
+  float* hidden = nullptr;      // [S][H]
+  float* wide = nullptr;        // [S][max(3H, I)]: Q|K|V, then the FFN intermediate
+  float* attended = nullptr;    // [S][H]
+  float* branch = nullptr;      // [S][H]: a sub-layer's output before the residual add
+  float* scores = nullptr;      // [threads][S][S]
+  size_t score_slots = 1;
+
+  // Heads.
+  bool has_pooler = false;
+  embert::LinearOp pooler;
+  embert::LinearOp classifier;
+  embert::LinearOp next_sentence;
+  embert::LinearOp mlm_transform;
+  embert::LayerNormView mlm_norm;
+  embert::LinearOp mlm_decoder;
+  float* pooled = nullptr;      // [H]
+  float* vector = nullptr;      // [H]: embeddings returned to the caller
+  float* logits = nullptr;      // [max(labels, 2)]
+  float* probs = nullptr;
+  float* mlm_rows = nullptr;    // [S][H]
+  float* vocab_logits = nullptr;  // [V]
+  size_t* mask_positions = nullptr;   // [S]
+  int32_t* top_ids = nullptr;   // [S][kMaxTopK]
+  float* top_scores = nullptr;
+
+  char last_error[256] = {0};
+  char description[160] = {0};
+};
+
+namespace embert {
+
+// Plans (and, unless the arena is measuring, builds) a context in `arena`.
+// With a measuring arena `ctx` may be nullptr.
+Status BuildContext(const embert_model& model, const ContextOptions& options, Arena& arena,
+                    embert_context** out);
+
+// Releases what a built context holds outside the arena (operators, pool).
+void TeardownContext(embert_context* ctx);
+
+// Runs the encoder on the current input, once per input.
+Status Encode(embert_context* ctx);
+
+}  // namespace embert
+
+#endif  // EMBERT_SDK_CONTEXT_CONTEXT_H_

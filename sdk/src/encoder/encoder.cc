@@ -1,0 +1,83 @@
+// The BERT encoder on the context's current input: embeddings, then post-LN
+// layers of self-attention and feed-forward, each followed by residual add
+// and LayerNorm.
+#include "context/context.h"
+#include "kernels/activations.h"
+#include "kernels/attention.h"
+#include "kernels/embedding.h"
+#include "kernels/layer_norm.h"
+
+namespace embert {
+namespace {
+
+struct AttentionTask {
+  kernels::AttentionArgs args;
+  size_t heads_per_task;
+  size_t scores_per_slot;
+};
+
+void AttentionTile(void* context, size_t h0, size_t count) {
+  const auto* task = static_cast<const AttentionTask*>(context);
+  kernels::AttentionArgs args = task->args;
+  // Tasks get disjoint head ranges, so the range's index picks a private
+  // scores slot.
+  args.scores += (h0 / task->heads_per_task) * task->scores_per_slot;
+  kernels::Attention(args, h0, h0 + count);
+}
+
+}  // namespace
+
+Status Encode(embert_context* ctx) {
+  if (!ctx->has_input) {
+    return Status::Error(EMBERT_STATUS_NO_INPUT, "no input: call embert_tokenize or embert_set_tokens first");
+  }
+  if (ctx->encoded) return Status::Ok();
+  const BertDims& d = ctx->model->dims;
+  const size_t S = ctx->count;
+  const size_t H = d.hidden;
+  const size_t I = d.intermediate;
+  const LinearEngine& engine = ctx->engine;
+
+  kernels::Embed(ctx->embeddings, H, ctx->input_ids, ctx->token_type_ids, S, d.layer_norm_eps,
+                 ctx->hidden);
+
+  AttentionTask attention;
+  attention.args.q = ctx->wide;
+  attention.args.k = ctx->wide + H;
+  attention.args.v = ctx->wide + 2 * H;
+  attention.args.qkv_stride = 3 * H;
+  attention.args.mask = ctx->masked ? ctx->attention_mask : nullptr;
+  attention.args.out = ctx->attended;
+  attention.args.out_stride = H;
+  attention.args.seq = S;
+  attention.args.heads = d.heads;
+  attention.args.head_dim = d.head_dim;
+  attention.args.scores = ctx->scores;
+  attention.heads_per_task = (d.heads + ctx->score_slots - 1) / ctx->score_slots;
+  attention.scores_per_slot = S * S;
+
+  for (uint32_t l = 0; l < d.layers; ++l) {
+    const LayerOps& ops = ctx->layers[l];
+    ops.query.Run(engine, ctx->hidden, S, ctx->wide);
+    ops.key.Run(engine, ctx->hidden, S, ctx->wide + H);
+    ops.value.Run(engine, ctx->hidden, S, ctx->wide + 2 * H);
+    if (ctx->pool != nullptr) {
+      pthreadpool_parallelize_1d_tile_1d(ctx->pool, AttentionTile, &attention, d.heads,
+                                         attention.heads_per_task, 0);
+    } else {
+      kernels::Attention(attention.args, 0, d.heads);
+    }
+    ops.attention_output.Run(engine, ctx->attended, S, ctx->branch);
+    kernels::AddLayerNorm(ctx->hidden, H, ctx->branch, H, S, H, ops.attention_norm.gamma,
+                          ops.attention_norm.beta, d.layer_norm_eps);
+    ops.intermediate.Run(engine, ctx->hidden, S, ctx->wide);
+    kernels::Activate(d.act, ctx->wide, I, S, I);
+    ops.output.Run(engine, ctx->wide, S, ctx->branch);
+    kernels::AddLayerNorm(ctx->hidden, H, ctx->branch, H, S, H, ops.output_norm.gamma,
+                          ops.output_norm.beta, d.layer_norm_eps);
+  }
+  ctx->encoded = true;
+  return Status::Ok();
+}
+
+}  // namespace embert

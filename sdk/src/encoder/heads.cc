@@ -1,0 +1,172 @@
+#include "encoder/heads.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "kernels/activations.h"
+#include "kernels/layer_norm.h"
+
+namespace embert {
+namespace {
+
+Status Unsupported(const char* head) {
+  return Status::Error(EMBERT_STATUS_UNSUPPORTED, "the model has no %s head", head);
+}
+
+// tanh(W h[CLS] + b): BERT's pooler.
+Status Pool(embert_context* ctx) {
+  if (!ctx->has_pooler) return Unsupported("pooler");
+  EMBERT_RETURN_IF_ERROR(Encode(ctx));
+  ctx->pooler.Run(ctx->head_engine, ctx->hidden, 1, ctx->pooled);
+  kernels::Tanh(ctx->pooled, ctx->model->dims.hidden);
+  return Status::Ok();
+}
+
+// Fills the largest k of n scores, best first (k is small: a linear scan per
+// slot beats sorting 30k vocabulary logits).
+void TopK(const float* scores, size_t n, size_t k, int32_t* ids, float* values) {
+  size_t filled = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const float v = scores[i];
+    if (filled == k && !(v > values[k - 1])) continue;
+    size_t pos = filled < k ? filled++ : k - 1;
+    while (pos > 0 && v > values[pos - 1]) {
+      values[pos] = values[pos - 1];
+      ids[pos] = ids[pos - 1];
+      --pos;
+    }
+    values[pos] = v;
+    ids[pos] = static_cast<int32_t>(i);
+  }
+}
+
+}  // namespace
+
+Status Classify(embert_context* ctx, embert_classification* out) {
+  const auto* head = ctx->model->root->classifier();
+  if (head == nullptr) return Unsupported("classification");
+  EMBERT_RETURN_IF_ERROR(Pool(ctx));
+  const size_t n = head->labels()->size();
+  ctx->classifier.Run(ctx->head_engine, ctx->pooled, 1, ctx->logits);
+  // One logit is a binary classifier: its score is a sigmoid whatever the
+  // file says, as Keras' Dense(1, sigmoid) and HF's num_labels=1 intend.
+  const bool sigmoid = n == 1 || head->score() == schema::ScoreFunction::SIGMOID;
+  if (sigmoid) {
+    kernels::Sigmoid(ctx->logits, n, ctx->probs);
+  } else {
+    kernels::Softmax(ctx->logits, n, ctx->probs);
+  }
+  size_t best = 0;
+  for (size_t i = 1; i < n; ++i) {
+    if (ctx->logits[i] > ctx->logits[best]) best = i;
+  }
+  embert_classification r;
+  std::memset(&r, 0, sizeof r);
+  r.struct_size = out->struct_size < sizeof r ? out->struct_size : sizeof r;
+  r.num_labels = n;
+  r.logits = ctx->logits;
+  r.probabilities = ctx->probs;
+  r.index = best;
+  r.label = head->labels()->Get(static_cast<uint32_t>(best))->c_str();
+  std::memcpy(out, &r, r.struct_size);
+  return Status::Ok();
+}
+
+Status Embed(embert_context* ctx, embert_pooling pooling, bool normalize, const float** out,
+             size_t* size) {
+  const size_t H = ctx->model->dims.hidden;
+  switch (pooling) {
+    case EMBERT_POOLING_CLS:
+      if (ctx->has_pooler) {
+        EMBERT_RETURN_IF_ERROR(Pool(ctx));
+        std::memcpy(ctx->vector, ctx->pooled, H * sizeof(float));
+        break;
+      }
+      [[fallthrough]];  // no pooler: the raw [CLS] state, as documented
+    case EMBERT_POOLING_CLS_RAW:
+      EMBERT_RETURN_IF_ERROR(Encode(ctx));
+      std::memcpy(ctx->vector, ctx->hidden, H * sizeof(float));
+      break;
+    case EMBERT_POOLING_MEAN: {
+      EMBERT_RETURN_IF_ERROR(Encode(ctx));
+      std::memset(ctx->vector, 0, H * sizeof(float));
+      size_t n = 0;
+      for (size_t t = 0; t < ctx->count; ++t) {
+        if (ctx->attention_mask[t] == 0) continue;
+        const float* row = ctx->hidden + t * H;
+        for (size_t c = 0; c < H; ++c) ctx->vector[c] += row[c];
+        ++n;
+      }
+      const float inv = n ? 1.0f / static_cast<float>(n) : 0.0f;
+      for (size_t c = 0; c < H; ++c) ctx->vector[c] *= inv;
+      break;
+    }
+    default:
+      return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown pooling %d",
+                           static_cast<int>(pooling));
+  }
+  if (normalize) {
+    double sq = 0.0;
+    for (size_t c = 0; c < H; ++c) sq += static_cast<double>(ctx->vector[c]) * ctx->vector[c];
+    if (sq > 0.0) {
+      const float inv = static_cast<float>(1.0 / std::sqrt(sq));
+      for (size_t c = 0; c < H; ++c) ctx->vector[c] *= inv;
+    }
+  }
+  *out = ctx->vector;
+  *size = H;
+  return Status::Ok();
+}
+
+Status FillMask(embert_context* ctx, size_t top_k, embert_mask_predictions* out) {
+  const auto* head = ctx->model->root->masked_lm();
+  if (head == nullptr) return Unsupported("masked-LM");
+  if (top_k == 0 || top_k > kMaxTopK) {
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "top_k must be in [1, %zu]", kMaxTopK);
+  }
+  EMBERT_RETURN_IF_ERROR(Encode(ctx));
+  const BertDims& d = ctx->model->dims;
+  const size_t H = d.hidden;
+  const int32_t mask_id = ctx->model->root->tokenizer()->mask_id();
+  size_t masks = 0;
+  for (size_t t = 0; t < ctx->count; ++t) {
+    if (ctx->input_ids[t] != mask_id) continue;
+    ctx->mask_positions[masks] = t;
+    std::memcpy(ctx->mlm_rows + masks * H, ctx->hidden + t * H, H * sizeof(float));
+    ++masks;
+  }
+  if (masks > 0) {
+    // transform: dense + activation + LayerNorm, on the [MASK] rows only.
+    float* transformed = ctx->attended;  // free once the encoder has run
+    ctx->mlm_transform.Run(ctx->head_engine, ctx->mlm_rows, masks, transformed);
+    kernels::Activate(d.act, transformed, H, masks, H);
+    kernels::AddLayerNorm(transformed, H, nullptr, 0, masks, H, ctx->mlm_norm.gamma,
+                          ctx->mlm_norm.beta, d.layer_norm_eps);
+    for (size_t m = 0; m < masks; ++m) {
+      ctx->mlm_decoder.Run(ctx->head_engine, transformed + m * H, 1, ctx->vocab_logits);
+      kernels::Softmax(ctx->vocab_logits, d.vocab, ctx->vocab_logits);
+      TopK(ctx->vocab_logits, d.vocab, top_k, ctx->top_ids + m * top_k, ctx->top_scores + m * top_k);
+    }
+  }
+  embert_mask_predictions r;
+  std::memset(&r, 0, sizeof r);
+  r.struct_size = out->struct_size < sizeof r ? out->struct_size : sizeof r;
+  r.num_masks = masks;
+  r.top_k = top_k;
+  r.positions = ctx->mask_positions;
+  r.token_ids = ctx->top_ids;
+  r.scores = ctx->top_scores;
+  std::memcpy(out, &r, r.struct_size);
+  return Status::Ok();
+}
+
+Status NextSentence(embert_context* ctx, float* probability) {
+  if (ctx->model->root->next_sentence() == nullptr) return Unsupported("next-sentence");
+  EMBERT_RETURN_IF_ERROR(Pool(ctx));
+  ctx->next_sentence.Run(ctx->head_engine, ctx->pooled, 1, ctx->logits);
+  kernels::Softmax(ctx->logits, 2, ctx->probs);
+  *probability = ctx->probs[0];  // index 0 = "B follows A", as in BERT's pre-training
+  return Status::Ok();
+}
+
+}  // namespace embert

@@ -1,0 +1,29 @@
+// Masked multi-head self-attention on projected Q, K and V.
+#ifndef EMBERT_SDK_KERNELS_ATTENTION_H_
+#define EMBERT_SDK_KERNELS_ATTENTION_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace embert::kernels {
+
+struct AttentionArgs {
+  const float* q;        // [seq][stride], head h at columns [h*head_dim, (h+1)*head_dim)
+  const float* k;
+  const float* v;
+  size_t qkv_stride;
+  const int32_t* mask;   // [seq], 0 = padding nobody attends to; nullptr = all 1
+  float* out;            // [seq][out_stride], heads concatenated
+  size_t out_stride;
+  size_t seq;
+  size_t heads;
+  size_t head_dim;
+  float* scores;         // scratch of seq * seq floats
+};
+
+// softmax(Q K^T / sqrt(head_dim) + mask) V for every head; heads [h0, h1).
+void Attention(const AttentionArgs& args, size_t h0, size_t h1);
+
+}  // namespace embert::kernels
+
+#endif  // EMBERT_SDK_KERNELS_ATTENTION_H_

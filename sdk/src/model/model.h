@@ -1,0 +1,109 @@
+// The loaded model: a verified FlatBuffers file and typed views into it.
+//
+// Nothing here copies weights. Views are resolved from the FlatBuffers tables
+// on demand (context creation), after VerifyModel has checked every tensor
+// they can reach, so a resolver never fails.
+#ifndef EMBERT_SDK_MODEL_MODEL_H_
+#define EMBERT_SDK_MODEL_MODEL_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/status.h"
+#include "schema/embert_generated.h"
+#include "tokenizer/tokenizer.h"
+
+namespace embert {
+
+// The newest schema version this SDK reads (see schema/embert.fbs history).
+constexpr uint32_t kSchemaVersion = 1;
+
+struct BertDims {
+  uint32_t vocab = 0;
+  uint32_t hidden = 0;
+  uint32_t layers = 0;
+  uint32_t heads = 0;
+  uint32_t head_dim = 0;
+  uint32_t intermediate = 0;
+  uint32_t max_positions = 0;
+  uint32_t type_vocab = 0;
+  uint32_t max_seq_len = 0;
+  float layer_norm_eps = 1e-12f;
+  schema::HiddenAct act = schema::HiddenAct::GELU;
+};
+
+// A 2-D weight: fp32 rows, or int8 rows with one scale per row.
+struct MatrixView {
+  bool int8 = false;
+  const void* data = nullptr;
+  const float* scales = nullptr;  // int8 only
+  uint32_t rows = 0;
+  uint32_t cols = 0;
+};
+
+struct LinearView {
+  MatrixView weight;         // [out][in]
+  const float* bias = nullptr;
+  const float* smoothing = nullptr;  // [in] divisors, or nullptr
+  uint32_t in = 0;
+  uint32_t out = 0;
+};
+
+struct LayerNormView {
+  const float* gamma = nullptr;
+  const float* beta = nullptr;
+};
+
+struct LayerView {
+  LinearView query, key, value, attention_output, intermediate, output;
+  LayerNormView attention_norm, output_norm;
+};
+
+struct EmbeddingsView {
+  MatrixView word;          // [vocab][hidden]
+  const float* position = nullptr;   // [max_positions][hidden]
+  const float* token_type = nullptr; // [type_vocab][hidden]
+  LayerNormView norm;
+};
+
+struct MaskedLmView {
+  LinearView transform;
+  LayerNormView transform_norm;
+  MatrixView decoder;       // the word embeddings when tied
+  const float* decoder_bias = nullptr;
+};
+
+}  // namespace embert
+
+// The opaque handle of the C API.
+struct embert_model {
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  void* mapping = nullptr;      // munmap on destroy when set
+  size_t mapping_size = 0;
+  void* owned_copy = nullptr;   // free on destroy when set (no mmap available)
+  const embert::schema::Model* root = nullptr;
+  embert::BertDims dims;
+  embert::tok::VocabIndex vocab_index;
+  embert::tok::Settings tokenizer_settings;
+  bool quantized = false;
+};
+
+namespace embert {
+
+// Verifies `data` completely (identifier, version, FlatBuffers structure,
+// checksum, every tensor against the config, tokenizer tables) and fills the
+// model's derived fields. `model->data/size` must be set.
+Status VerifyModel(embert_model* model);
+
+EmbeddingsView ResolveEmbeddings(const embert_model& model);
+LayerView ResolveLayer(const embert_model& model, uint32_t index);
+bool HasPooler(const embert_model& model);
+LinearView ResolvePooler(const embert_model& model);
+LinearView ResolveClassifier(const embert_model& model);
+LinearView ResolveNextSentence(const embert_model& model);
+MaskedLmView ResolveMaskedLm(const embert_model& model);
+
+}  // namespace embert
+
+#endif  // EMBERT_SDK_MODEL_MODEL_H_

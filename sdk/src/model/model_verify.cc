@@ -1,0 +1,444 @@
+// Verification of a model file before any use. A file that passes cannot make
+// a run read or write out of bounds: every tensor reachable by the encoder is
+// checked here against the config (dtype, shape, byte size, alignment,
+// scales), and the resolvers below only return what was checked.
+#include <cmath>
+#include <cstring>
+
+#include "core/xxhash64.h"
+#include "model/model.h"
+
+namespace embert {
+namespace {
+
+using schema::DType;
+
+constexpr size_t kWeightAlignment = 64;
+// Generous bounds that keep every size computation far from overflow.
+constexpr uint32_t kMaxDim = 1u << 16;
+constexpr uint32_t kMaxVocab = 1u << 22;
+constexpr uint32_t kMaxLayers = 256;
+
+Status Invalid(const char* what, const char* problem) {
+  return Status::Error(EMBERT_STATUS_INVALID_MODEL, "invalid model: %s: %s", what, problem);
+}
+
+// Checks tensors of one model; also used by the resolvers, which ignore the
+// status because VerifyModel already passed.
+class Checker {
+ public:
+  explicit Checker(const embert_model& model) : model_(model) {}
+
+  Status Bytes(const schema::Tensor* t, const char* what, const uint8_t** data, size_t* size) const {
+    const auto* buffers = model_.root->buffers();
+    if (buffers == nullptr || t->buffer() == 0 || t->buffer() >= buffers->size()) {
+      return Invalid(what, "buffer index out of range");
+    }
+    const auto* bytes = buffers->Get(t->buffer())->data();
+    if (bytes == nullptr) return Invalid(what, "buffer has no data");
+    *data = bytes->data();
+    *size = bytes->size();
+    if (reinterpret_cast<uintptr_t>(*data) % kWeightAlignment != 0) {
+      return Status::Error(EMBERT_STATUS_MISALIGNED,
+                           "invalid model: %s: data not %zu-byte aligned (file not written by "
+                           "bert-convert, or loaded from a misaligned address)",
+                           what, kWeightAlignment);
+    }
+    return Status::Ok();
+  }
+
+  Status Matrix(const schema::Tensor* t, const char* what, uint32_t rows, uint32_t cols,
+                bool allow_int8, MatrixView* out) const {
+    if (t == nullptr) return Invalid(what, "missing");
+    const auto* shape = t->shape();
+    if (shape == nullptr || shape->size() != 2 || shape->Get(0) != rows || shape->Get(1) != cols) {
+      return Status::Error(EMBERT_STATUS_INVALID_MODEL,
+                           "invalid model: %s: shape must be [%u, %u]", what, rows, cols);
+    }
+    if (t->layout() != schema::Layout::ROW_MAJOR) return Invalid(what, "unknown layout");
+    size_t item = 0;
+    if (t->dtype() == DType::FLOAT32) {
+      item = 4;
+    } else if (t->dtype() == DType::INT8 && allow_int8) {
+      item = 1;
+    } else {
+      return Invalid(what, "dtype not allowed here");
+    }
+    const uint8_t* data = nullptr;
+    size_t size = 0;
+    EMBERT_RETURN_IF_ERROR(Bytes(t, what, &data, &size));
+    if (size != uint64_t{rows} * cols * item) return Invalid(what, "byte size does not match shape");
+    out->int8 = item == 1;
+    out->data = data;
+    out->rows = rows;
+    out->cols = cols;
+    out->scales = nullptr;
+    if (out->int8) {
+      const auto* scales = t->scales();
+      if (scales == nullptr || scales->size() != rows) {
+        return Invalid(what, "int8 tensor needs one scale per row");
+      }
+      for (uint32_t i = 0; i < rows; ++i) {
+        const float s = scales->Get(i);
+        if (!(std::isfinite(s) && s > 0.0f)) return Invalid(what, "scale not finite and positive");
+      }
+      out->scales = scales->data();
+    }
+    return Status::Ok();
+  }
+
+  Status Vector(const schema::Tensor* t, const char* what, uint32_t n, const float** out) const {
+    if (t == nullptr) return Invalid(what, "missing");
+    const auto* shape = t->shape();
+    if (shape == nullptr || shape->size() != 1 || shape->Get(0) != n) {
+      return Status::Error(EMBERT_STATUS_INVALID_MODEL, "invalid model: %s: shape must be [%u]",
+                           what, n);
+    }
+    if (t->dtype() != DType::FLOAT32) return Invalid(what, "must be float32");
+    const uint8_t* data = nullptr;
+    size_t size = 0;
+    EMBERT_RETURN_IF_ERROR(Bytes(t, what, &data, &size));
+    if (size != uint64_t{n} * 4) return Invalid(what, "byte size does not match shape");
+    *out = reinterpret_cast<const float*>(data);
+    return Status::Ok();
+  }
+
+  Status Linear(const schema::Linear* l, const char* what, uint32_t out, uint32_t in,
+                bool allow_int8, LinearView* view) const {
+    if (l == nullptr) return Invalid(what, "missing");
+    char name[96];
+    std::snprintf(name, sizeof name, "%s.weight", what);
+    EMBERT_RETURN_IF_ERROR(Matrix(l->weight(), name, out, in, allow_int8, &view->weight));
+    std::snprintf(name, sizeof name, "%s.bias", what);
+    EMBERT_RETURN_IF_ERROR(Vector(l->bias(), name, out, &view->bias));
+    view->in = in;
+    view->out = out;
+    view->smoothing = nullptr;
+    if (const auto* s = l->input_smoothing()) {
+      if (s->size() != in || !view->weight.int8) {
+        return Invalid(what, "input_smoothing must have one entry per input and int8 weights");
+      }
+      for (uint32_t i = 0; i < in; ++i) {
+        const float v = s->Get(i);
+        if (!(std::isfinite(v) && v > 0.0f)) return Invalid(what, "input_smoothing not positive");
+      }
+      view->smoothing = s->data();
+    }
+    return Status::Ok();
+  }
+
+  Status Norm(const schema::LayerNorm* n, const char* what, uint32_t size,
+              LayerNormView* view) const {
+    if (n == nullptr) return Invalid(what, "missing");
+    char name[96];
+    std::snprintf(name, sizeof name, "%s.gamma", what);
+    EMBERT_RETURN_IF_ERROR(Vector(n->gamma(), name, size, &view->gamma));
+    std::snprintf(name, sizeof name, "%s.beta", what);
+    return Vector(n->beta(), name, size, &view->beta);
+  }
+
+  Status Embeddings(EmbeddingsView* v) const {
+    const auto* e = model_.root->embeddings();
+    const BertDims& d = model_.dims;
+    if (e == nullptr) return Invalid("embeddings", "missing");
+    EMBERT_RETURN_IF_ERROR(Matrix(e->word(), "embeddings.word", d.vocab, d.hidden, true, &v->word));
+    MatrixView m;
+    EMBERT_RETURN_IF_ERROR(
+        Matrix(e->position(), "embeddings.position", d.max_positions, d.hidden, false, &m));
+    v->position = static_cast<const float*>(m.data);
+    EMBERT_RETURN_IF_ERROR(
+        Matrix(e->token_type(), "embeddings.token_type", d.type_vocab, d.hidden, false, &m));
+    v->token_type = static_cast<const float*>(m.data);
+    return Norm(e->norm(), "embeddings.norm", d.hidden, &v->norm);
+  }
+
+  Status Layer(uint32_t i, LayerView* v) const {
+    const auto* l = model_.root->layers()->Get(i);
+    const BertDims& d = model_.dims;
+    char what[64];
+    const bool q = model_.quantized;
+#define EMBERT_CHECK_LINEAR(field, out_dim, in_dim)                                   \
+  std::snprintf(what, sizeof what, "layers[%u]." #field, i);                          \
+  EMBERT_RETURN_IF_ERROR(Linear(l->field(), what, out_dim, in_dim, q, &v->field));
+    EMBERT_CHECK_LINEAR(query, d.hidden, d.hidden)
+    EMBERT_CHECK_LINEAR(key, d.hidden, d.hidden)
+    EMBERT_CHECK_LINEAR(value, d.hidden, d.hidden)
+    EMBERT_CHECK_LINEAR(attention_output, d.hidden, d.hidden)
+    EMBERT_CHECK_LINEAR(intermediate, d.intermediate, d.hidden)
+    EMBERT_CHECK_LINEAR(output, d.hidden, d.intermediate)
+#undef EMBERT_CHECK_LINEAR
+    std::snprintf(what, sizeof what, "layers[%u].attention_norm", i);
+    EMBERT_RETURN_IF_ERROR(Norm(l->attention_norm(), what, d.hidden, &v->attention_norm));
+    std::snprintf(what, sizeof what, "layers[%u].output_norm", i);
+    return Norm(l->output_norm(), what, d.hidden, &v->output_norm);
+  }
+
+  Status MaskedLm(MaskedLmView* v) const {
+    const auto* h = model_.root->masked_lm();
+    const BertDims& d = model_.dims;
+    EMBERT_RETURN_IF_ERROR(Linear(h->transform(), "masked_lm.transform", d.hidden, d.hidden,
+                                  model_.quantized, &v->transform));
+    EMBERT_RETURN_IF_ERROR(Norm(h->transform_norm(), "masked_lm.transform_norm", d.hidden,
+                                &v->transform_norm));
+    if (h->decoder() != nullptr) {
+      EMBERT_RETURN_IF_ERROR(
+          Matrix(h->decoder(), "masked_lm.decoder", d.vocab, d.hidden, true, &v->decoder));
+    } else {
+      EmbeddingsView e;
+      EMBERT_RETURN_IF_ERROR(Embeddings(&e));
+      v->decoder = e.word;  // tied
+    }
+    return Vector(h->decoder_bias(), "masked_lm.decoder_bias", d.vocab, &v->decoder_bias);
+  }
+
+ private:
+  const embert_model& model_;
+};
+
+Status CheckDims(const schema::BertConfig* c, const schema::TokenizerConfig* t, BertDims* d) {
+  if (c == nullptr) return Invalid("config", "missing");
+  d->vocab = c->vocab_size();
+  d->hidden = c->hidden_size();
+  d->layers = c->num_layers();
+  d->heads = c->num_heads();
+  d->intermediate = c->intermediate_size();
+  d->max_positions = c->max_position_embeddings();
+  d->type_vocab = c->type_vocab_size();
+  d->layer_norm_eps = c->layer_norm_eps();
+  d->act = c->hidden_act();
+  if (d->vocab == 0 || d->vocab > kMaxVocab) return Invalid("config.vocab_size", "out of range");
+  if (d->hidden == 0 || d->hidden > kMaxDim) return Invalid("config.hidden_size", "out of range");
+  if (d->layers == 0 || d->layers > kMaxLayers) return Invalid("config.num_layers", "out of range");
+  if (d->heads == 0 || d->hidden % d->heads != 0) {
+    return Invalid("config.num_heads", "must divide hidden_size");
+  }
+  d->head_dim = d->hidden / d->heads;
+  if (d->intermediate == 0 || d->intermediate > 4 * kMaxDim) {
+    return Invalid("config.intermediate_size", "out of range");
+  }
+  if (d->max_positions < 3 || d->max_positions > kMaxDim) {
+    return Invalid("config.max_position_embeddings", "out of range");
+  }
+  if (d->type_vocab == 0 || d->type_vocab > 1024) return Invalid("config.type_vocab_size", "out of range");
+  if (!(std::isfinite(d->layer_norm_eps) && d->layer_norm_eps > 0.0f)) {
+    return Invalid("config.layer_norm_eps", "must be finite and positive");
+  }
+  if (d->act != schema::HiddenAct::GELU && d->act != schema::HiddenAct::GELU_TANH &&
+      d->act != schema::HiddenAct::RELU) {
+    return Invalid("config.hidden_act", "unknown activation");
+  }
+  if (t == nullptr) return Invalid("tokenizer", "missing");
+  d->max_seq_len = t->max_seq_len();
+  if (d->max_seq_len < 3 || d->max_seq_len > d->max_positions) {
+    return Invalid("tokenizer.max_seq_len", "must be in [3, max_position_embeddings]");
+  }
+  return Status::Ok();
+}
+
+Status CheckTokenizer(embert_model* m) {
+  const auto* t = m->root->tokenizer();
+  const uint32_t vocab = m->dims.vocab;
+  if (t->vocab() == nullptr || t->vocab()->size() != vocab) {
+    return Invalid("tokenizer.vocab", "must have vocab_size entries");
+  }
+  for (uint32_t i = 0; i < vocab; ++i) {
+    if (t->vocab()->Get(i) == nullptr) return Invalid("tokenizer.vocab", "null entry");
+  }
+  const int32_t required[] = {t->unk_id(), t->cls_id(), t->sep_id()};
+  for (int32_t id : required) {
+    if (id < 0 || static_cast<uint32_t>(id) >= vocab) {
+      return Invalid("tokenizer", "[UNK], [CLS] and [SEP] ids must be in the vocabulary");
+    }
+  }
+  const int32_t optional[] = {t->pad_id(), t->mask_id()};
+  for (int32_t id : optional) {
+    if (id < -1 || (id >= 0 && static_cast<uint32_t>(id) >= vocab)) {
+      return Invalid("tokenizer", "[PAD]/[MASK] id outside the vocabulary");
+    }
+  }
+  Span<const int32_t> special;
+  if (const auto* s = t->special_ids()) {
+    for (uint32_t i = 0; i < s->size(); ++i) {
+      if (s->Get(i) < 0 || static_cast<uint32_t>(s->Get(i)) >= vocab) {
+        return Invalid("tokenizer.special_ids", "id outside the vocabulary");
+      }
+    }
+    special = Span<const int32_t>(s->data(), s->size());
+  }
+  if (t->max_input_chars_per_word() == 0) return Invalid("tokenizer", "max_input_chars_per_word is 0");
+  const auto* index = t->vocab_index();
+  if (index == nullptr) return Invalid("tokenizer.vocab_index", "missing");
+  Status s = tok::VocabIndex::Open(index->data(), index->size(), t->vocab_index_format(), vocab,
+                                   &m->vocab_index);
+  if (!s.ok()) return s;
+
+  tok::Settings& ts = m->tokenizer_settings;
+  ts.lower_case = t->do_lower_case();
+  switch (t->strip_accents()) {
+    case schema::StripAccents::STRIP: ts.strip_accents = true; break;
+    case schema::StripAccents::KEEP: ts.strip_accents = false; break;
+    default: ts.strip_accents = ts.lower_case; break;
+  }
+  ts.split_chinese = t->tokenize_chinese_chars();
+  ts.unk_id = t->unk_id();
+  ts.cls_id = t->cls_id();
+  ts.sep_id = t->sep_id();
+  ts.special_ids = special;
+  ts.max_input_chars_per_word = t->max_input_chars_per_word();
+  return Status::Ok();
+}
+
+Status CheckChecksum(const embert_model& m) {
+  const auto* c = m.root->checksum();
+  if (c == nullptr) return Invalid("checksum", "missing");
+  const uint8_t* field = reinterpret_cast<const uint8_t*>(c);
+  const size_t offset = static_cast<size_t>(field - m.data);
+  if (offset + 8 > m.size) return Invalid("checksum", "outside the file");
+  // The writer hashed the file with the checksum's own 8 bytes as zero.
+  static const uint8_t kZeros[8] = {0};
+  Xxh64Stream h(0);
+  h.Update(m.data, offset);
+  h.Update(kZeros, 8);
+  h.Update(m.data + offset + 8, m.size - offset - 8);
+  if (h.Digest() != c->xxh64()) {
+    return Status::Error(EMBERT_STATUS_CHECKSUM_MISMATCH,
+                         "model checksum mismatch: the file is corrupted or truncated");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status VerifyModel(embert_model* m) {
+  if (m->size < 16 || m->size >= FLATBUFFERS_MAX_BUFFER_SIZE) {
+    return Status::Error(EMBERT_STATUS_INVALID_MODEL, "invalid model: size %zu out of range",
+                         m->size);
+  }
+  if (reinterpret_cast<uintptr_t>(m->data) % EMBERT_MODEL_ALIGNMENT != 0) {
+    return Status::Error(EMBERT_STATUS_MISALIGNED, "model buffer must be %d-byte aligned",
+                         EMBERT_MODEL_ALIGNMENT);
+  }
+  if (!schema::ModelBufferHasIdentifier(m->data)) {
+    return Status::Error(EMBERT_STATUS_INVALID_MODEL,
+                         "not an embert model (file identifier is not EMBT)");
+  }
+  flatbuffers::Verifier::Options options;
+  options.max_depth = 16;
+  options.max_tables = 1u << 20;
+  options.check_alignment = true;
+  flatbuffers::Verifier verifier(m->data, m->size, options);
+  if (!schema::VerifyModelBuffer(verifier)) {
+    return Status::Error(EMBERT_STATUS_INVALID_MODEL,
+                         "invalid model: FlatBuffers structure check failed (truncated or corrupted)");
+  }
+  m->root = schema::GetModel(m->data);
+  const uint32_t version = m->root->schema_version();
+  if (version == 0) return Invalid("schema_version", "missing");
+  if (version > kSchemaVersion) {
+    return Status::Error(EMBERT_STATUS_UNSUPPORTED_VERSION,
+                         "model schema version %u is newer than this library reads (%u)", version,
+                         kSchemaVersion);
+  }
+  EMBERT_RETURN_IF_ERROR(CheckChecksum(*m));
+  EMBERT_RETURN_IF_ERROR(CheckDims(m->root->config(), m->root->tokenizer(), &m->dims));
+
+  const auto* q = m->root->quantization();
+  if (q == nullptr) return Invalid("quantization", "missing");
+  if (q->weights() == schema::WeightQuantization::INT8_PER_CHANNEL) {
+    if (q->activations() != schema::ActivationQuantization::DYNAMIC_PER_TOKEN) {
+      return Invalid("quantization", "int8 weights need dynamic per-token activations");
+    }
+    m->quantized = true;
+  } else if (q->weights() == schema::WeightQuantization::NONE) {
+    m->quantized = false;
+  } else {
+    return Invalid("quantization", "unknown weight quantization");
+  }
+
+  EMBERT_RETURN_IF_ERROR(CheckTokenizer(m));
+
+  Checker check(*m);
+  EmbeddingsView e;
+  EMBERT_RETURN_IF_ERROR(check.Embeddings(&e));
+  if (m->root->layers() == nullptr || m->root->layers()->size() != m->dims.layers) {
+    return Invalid("layers", "count differs from config.num_layers");
+  }
+  for (uint32_t i = 0; i < m->dims.layers; ++i) {
+    LayerView l;
+    EMBERT_RETURN_IF_ERROR(check.Layer(i, &l));
+  }
+  LinearView lin;
+  if (m->root->pooler() != nullptr) {
+    EMBERT_RETURN_IF_ERROR(check.Linear(m->root->pooler(), "pooler", m->dims.hidden, m->dims.hidden,
+                                        m->quantized, &lin));
+  }
+  if (const auto* c = m->root->classifier()) {
+    if (m->root->pooler() == nullptr) return Invalid("classifier", "needs a pooler");
+    const auto* labels = c->labels();
+    if (labels == nullptr || labels->size() == 0 || labels->size() > 65536) {
+      return Invalid("classifier.labels", "must name every logit");
+    }
+    for (uint32_t i = 0; i < labels->size(); ++i) {
+      if (labels->Get(i) == nullptr) return Invalid("classifier.labels", "null label");
+    }
+    EMBERT_RETURN_IF_ERROR(
+        check.Linear(c->dense(), "classifier.dense", labels->size(), m->dims.hidden, false, &lin));
+    if (c->score() != schema::ScoreFunction::SOFTMAX && c->score() != schema::ScoreFunction::SIGMOID) {
+      return Invalid("classifier.score", "unknown score function");
+    }
+  }
+  if (const auto* n = m->root->next_sentence()) {
+    if (m->root->pooler() == nullptr) return Invalid("next_sentence", "needs a pooler");
+    EMBERT_RETURN_IF_ERROR(check.Linear(n->dense(), "next_sentence.dense", 2, m->dims.hidden, false, &lin));
+  }
+  if (m->root->masked_lm() != nullptr) {
+    if (m->root->tokenizer()->mask_id() < 0) return Invalid("masked_lm", "needs a [MASK] token");
+    MaskedLmView mlm;
+    EMBERT_RETURN_IF_ERROR(check.MaskedLm(&mlm));
+  }
+  return Status::Ok();
+}
+
+EmbeddingsView ResolveEmbeddings(const embert_model& model) {
+  EmbeddingsView v;
+  (void)Checker(model).Embeddings(&v);
+  return v;
+}
+
+LayerView ResolveLayer(const embert_model& model, uint32_t index) {
+  LayerView v;
+  (void)Checker(model).Layer(index, &v);
+  return v;
+}
+
+bool HasPooler(const embert_model& model) { return model.root->pooler() != nullptr; }
+
+LinearView ResolvePooler(const embert_model& model) {
+  LinearView v;
+  (void)Checker(model).Linear(model.root->pooler(), "pooler", model.dims.hidden, model.dims.hidden,
+                              model.quantized, &v);
+  return v;
+}
+
+LinearView ResolveClassifier(const embert_model& model) {
+  LinearView v;
+  const auto* c = model.root->classifier();
+  (void)Checker(model).Linear(c->dense(), "classifier.dense", c->labels()->size(),
+                              model.dims.hidden, false, &v);
+  return v;
+}
+
+LinearView ResolveNextSentence(const embert_model& model) {
+  LinearView v;
+  (void)Checker(model).Linear(model.root->next_sentence()->dense(), "next_sentence.dense", 2,
+                              model.dims.hidden, false, &v);
+  return v;
+}
+
+MaskedLmView ResolveMaskedLm(const embert_model& model) {
+  MaskedLmView v;
+  (void)Checker(model).MaskedLm(&v);
+  return v;
+}
+
+}  // namespace embert
