@@ -1,0 +1,121 @@
+// The SDK's fp32 kernels against straightforward double-precision formulas
+// written here from their definitions.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "kernels/activations.h"
+#include "kernels/attention.h"
+#include "kernels/layer_norm.h"
+
+namespace embert::kernels {
+namespace {
+
+std::vector<float> Random(size_t n, uint32_t seed, float scale = 1.0f) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0.0f, scale);
+  std::vector<float> v(n);
+  for (auto& x : v) x = dist(rng);
+  return v;
+}
+
+TEST(LayerNorm, MatchesDefinitionWithResidualAndOutlierDims) {
+  const size_t rows = 5, cols = 97;
+  auto x = Random(rows * cols, 1);
+  auto res = Random(rows * cols, 2);
+  auto gamma = Random(cols, 3);
+  auto beta = Random(cols, 4);
+  // Two dimensions 40x larger, like BERT-base's outlier dims 308 and 381.
+  for (size_t r = 0; r < rows; ++r) {
+    x[r * cols + 7] *= 40.0f;
+    x[r * cols + 50] *= -40.0f;
+  }
+  std::vector<double> expected(rows * cols);
+  for (size_t r = 0; r < rows; ++r) {
+    double mean = 0, var = 0;
+    for (size_t c = 0; c < cols; ++c) mean += double(x[r * cols + c]) + res[r * cols + c];
+    mean /= cols;
+    for (size_t c = 0; c < cols; ++c) {
+      const double d = double(x[r * cols + c]) + res[r * cols + c] - mean;
+      var += d * d;
+    }
+    var /= cols;
+    for (size_t c = 0; c < cols; ++c) {
+      const double v = double(x[r * cols + c]) + res[r * cols + c];
+      expected[r * cols + c] = (v - mean) / std::sqrt(var + 1e-12) * gamma[c] + beta[c];
+    }
+  }
+  AddLayerNorm(x.data(), cols, res.data(), cols, rows, cols, gamma.data(), beta.data(), 1e-12f);
+  for (size_t i = 0; i < rows * cols; ++i) EXPECT_NEAR(x[i], expected[i], 2e-5) << i;
+}
+
+TEST(Activations, GeluErfTanhAndRelu) {
+  std::vector<float> v = {-6.0f, -1.5f, -0.1f, 0.0f, 0.3f, 2.0f, 8.0f};
+  for (auto act : {schema::HiddenAct::GELU, schema::HiddenAct::GELU_TANH, schema::HiddenAct::RELU}) {
+    std::vector<float> y = v;
+    Activate(act, y.data(), y.size(), 1, y.size());
+    for (size_t i = 0; i < v.size(); ++i) {
+      const double x = v[i];
+      double e = 0;
+      if (act == schema::HiddenAct::GELU) e = 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+      if (act == schema::HiddenAct::GELU_TANH) {
+        e = 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+      }
+      if (act == schema::HiddenAct::RELU) e = x > 0 ? x : 0;
+      EXPECT_NEAR(y[i], e, 1e-6) << static_cast<int>(act) << " at " << x;
+    }
+  }
+}
+
+TEST(Activations, SoftmaxSumsToOneAndSurvivesHugeLogits) {
+  std::vector<float> logits = {1000.0f, 999.0f, -1000.0f, 0.0f};
+  std::vector<float> p(4);
+  Softmax(logits.data(), 4, p.data());
+  EXPECT_NEAR(p[0] + p[1] + p[2] + p[3], 1.0, 1e-6);
+  EXPECT_NEAR(p[0] / p[1], std::exp(1.0), 1e-4);
+  EXPECT_EQ(p[2], 0.0f);
+}
+
+// Multi-head attention in double, written from softmax(QK^T/sqrt(d) + mask) V.
+std::vector<double> NaiveAttention(const std::vector<float>& qkv, size_t seq, size_t heads,
+                                   size_t dh, const std::vector<int32_t>& mask) {
+  const size_t H = heads * dh;
+  std::vector<double> out(seq * H, 0.0);
+  for (size_t h = 0; h < heads; ++h) {
+    for (size_t i = 0; i < seq; ++i) {
+      std::vector<double> s(seq);
+      double max = -1e300;
+      for (size_t j = 0; j < seq; ++j) {
+        double dot = 0;
+        for (size_t d = 0; d < dh; ++d) dot += double(qkv[i * 3 * H + h * dh + d]) * qkv[j * 3 * H + H + h * dh + d];
+        s[j] = dot / std::sqrt(double(dh)) + (mask[j] ? 0.0 : -1e30);
+        max = std::max(max, s[j]);
+      }
+      double sum = 0;
+      for (auto& v : s) sum += (v = std::exp(v - max));
+      for (size_t j = 0; j < seq; ++j) {
+        for (size_t d = 0; d < dh; ++d) out[i * H + h * dh + d] += s[j] / sum * qkv[j * 3 * H + 2 * H + h * dh + d];
+      }
+    }
+  }
+  return out;
+}
+
+TEST(Attention, MatchesNaiveWithPaddingMaskAndHeadRanges) {
+  const size_t seq = 9, heads = 3, dh = 8, H = heads * dh;
+  auto qkv = Random(seq * 3 * H, 7, 2.0f);
+  std::vector<int32_t> mask = {1, 1, 1, 1, 1, 1, 0, 0, 0};
+  const auto expected = NaiveAttention(qkv, seq, heads, dh, mask);
+  std::vector<float> out(seq * H, -1.0f), scores(seq * seq);
+  AttentionArgs a{qkv.data(), qkv.data() + H, qkv.data() + 2 * H, 3 * H, mask.data(), out.data(),
+                  H, seq, heads, dh, scores.data()};
+  // Two calls over disjoint head ranges, as threads make them.
+  Attention(a, 0, 1);
+  Attention(a, 1, heads);
+  for (size_t i = 0; i < seq * H; ++i) EXPECT_NEAR(out[i], expected[i], 1e-5) << i;
+}
+
+}  // namespace
+}  // namespace embert::kernels
