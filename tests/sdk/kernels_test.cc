@@ -108,13 +108,42 @@ TEST(Attention, MatchesNaiveWithPaddingMaskAndHeadRanges) {
   auto qkv = Random(seq * 3 * H, 7, 2.0f);
   std::vector<int32_t> mask = {1, 1, 1, 1, 1, 1, 0, 0, 0};
   const auto expected = NaiveAttention(qkv, seq, heads, dh, mask);
-  std::vector<float> out(seq * H, -1.0f), scores(seq * seq);
+  std::vector<float> out(seq * H, -1.0f), scores(AttentionScratchFloats(seq, dh));
   AttentionArgs a{qkv.data(), qkv.data() + H, qkv.data() + 2 * H, 3 * H, mask.data(), out.data(),
                   H, seq, heads, dh, scores.data()};
   // Two calls over disjoint head ranges, as threads make them.
   Attention(a, 0, 1);
   Attention(a, 1, heads);
   for (size_t i = 0; i < seq * H; ++i) EXPECT_NEAR(out[i], expected[i], 1e-5) << i;
+}
+
+}  // namespace
+}  // namespace embert::kernels
+
+#include "kernels/fast_math.h"
+
+namespace embert::kernels {
+namespace {
+
+TEST(FastMath, ExpMatchesLibmAcrossTheFloatRange) {
+  double worst = 0;
+  for (float x = -87.0f; x <= 88.5f; x += 0.0137f) {
+    const double e = std::exp(double(x));
+    worst = std::max(worst, std::fabs(FastExp(x) - e) / e);
+  }
+  EXPECT_LT(worst, 1e-6);
+  EXPECT_EQ(FastExp(-INFINITY), 0.0f);
+  EXPECT_EQ(FastExp(-1000.0f), 0.0f);
+  EXPECT_TRUE(std::isfinite(FastExp(88.7f)));
+}
+
+TEST(FastMath, GeluErfMatchesDefinition) {
+  double worst = 0;
+  for (float x = -12.0f; x <= 12.0f; x += 0.001f) {
+    const double e = 0.5 * x * (1.0 + std::erf(double(x) / std::sqrt(2.0)));
+    worst = std::max(worst, std::fabs(FastGeluErf(x) - e));
+  }
+  EXPECT_LT(worst, 2e-6);
 }
 
 }  // namespace

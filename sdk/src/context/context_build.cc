@@ -7,6 +7,7 @@
 #include "backend/cpu_features.h"
 #include "backend/qgemm.h"
 #include "context/context.h"
+#include "kernels/attention.h"
 
 #if defined(EMBERT_WITH_XNNPACK)
 #include "backend/xnnpack_arena.h"
@@ -150,7 +151,8 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
   EMBERT_RETURN_IF_ERROR(Plan(arena, S * wide, &ctx->wide));
   EMBERT_RETURN_IF_ERROR(Plan(arena, S * H, &ctx->attended));
   EMBERT_RETURN_IF_ERROR(Plan(arena, S * H, &ctx->branch));
-  EMBERT_RETURN_IF_ERROR(Plan(arena, ctx->score_slots * S * S, &ctx->scores));
+  EMBERT_RETURN_IF_ERROR(
+      Plan(arena, ctx->score_slots * kernels::AttentionScratchFloats(S, d.head_dim), &ctx->scores));
   const bool int8_decoder =
       model.root->masked_lm() != nullptr && ResolveMaskedLm(model).decoder.int8;
   if (model.quantized || int8_decoder) {

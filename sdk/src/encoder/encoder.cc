@@ -54,7 +54,7 @@ Status Encode(embert_context* ctx) {
   attention.args.head_dim = d.head_dim;
   attention.args.scores = ctx->scores;
   attention.heads_per_task = (d.heads + ctx->score_slots - 1) / ctx->score_slots;
-  attention.scores_per_slot = S * S;
+  attention.scores_per_slot = kernels::AttentionScratchFloats(S, d.head_dim);
 
   for (uint32_t l = 0; l < d.layers; ++l) {
     const LayerOps& ops = ctx->layers[l];

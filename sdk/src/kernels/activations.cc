@@ -2,19 +2,17 @@
 
 #include <cmath>
 
+#include "kernels/fast_math.h"
+
 namespace embert::kernels {
 
 void Activate(schema::HiddenAct act, float* x, size_t x_stride, size_t rows, size_t cols) {
-  constexpr float kInvSqrt2 = 0.70710678118654752440f;
   constexpr float kSqrt2OverPi = 0.79788456080286535588f;
   for (size_t r = 0; r < rows; ++r) {
     float* row = x + r * x_stride;
     switch (act) {
       case schema::HiddenAct::GELU:
-        for (size_t c = 0; c < cols; ++c) {
-          const float v = row[c];
-          row[c] = 0.5f * v * (1.0f + std::erf(v * kInvSqrt2));
-        }
+        for (size_t c = 0; c < cols; ++c) row[c] = FastGeluErf(row[c]);
         break;
       case schema::HiddenAct::GELU_TANH:
         for (size_t c = 0; c < cols; ++c) {
@@ -39,7 +37,7 @@ void Softmax(const float* logits, size_t n, float* out) {
   for (size_t i = 1; i < n; ++i) max = std::fmax(max, logits[i]);
   double sum = 0.0;
   for (size_t i = 0; i < n; ++i) {
-    out[i] = std::exp(logits[i] - max);
+    out[i] = FastExp(logits[i] - max);
     sum += out[i];
   }
   const float inv = static_cast<float>(1.0 / sum);

@@ -18,8 +18,11 @@ struct AttentionArgs {
   size_t seq;
   size_t heads;
   size_t head_dim;
-  float* scores;         // scratch of seq * seq floats
+  float* scores;         // scratch of AttentionScratchFloats(seq, head_dim) floats
 };
+
+// Scratch one call of Attention needs (per thread).
+inline size_t AttentionScratchFloats(size_t seq, size_t head_dim) { return seq * seq + head_dim * seq; }
 
 // softmax(Q K^T / sqrt(head_dim) + mask) V for every head; heads [h0, h1).
 void Attention(const AttentionArgs& args, size_t h0, size_t h1);
