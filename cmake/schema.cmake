@@ -4,7 +4,7 @@ set(EMBERT_SCHEMA_GEN_DIR ${CMAKE_BINARY_DIR}/generated)
 set(EMBERT_SCHEMA_HEADER ${EMBERT_SCHEMA_GEN_DIR}/schema/embert_generated.h)
 add_custom_command(
   OUTPUT ${EMBERT_SCHEMA_HEADER}
-  COMMAND ${EMBERT_FLATC} --cpp --scoped-enums -o ${EMBERT_SCHEMA_GEN_DIR}/schema ${EMBERT_SCHEMA}
+  COMMAND ${EMBERT_FLATC} --cpp --scoped-enums --gen-mutable -o ${EMBERT_SCHEMA_GEN_DIR}/schema ${EMBERT_SCHEMA}
   DEPENDS ${EMBERT_SCHEMA}
   COMMENT "flatc: schema/embert.fbs"
   VERBATIM)
