@@ -11,6 +11,7 @@
 
 #include "backend/linear.h"
 #include "core/status.h"
+#include "encoder/observer.h"
 #include "memory/arena.h"
 #include "model/model.h"
 #include "tokenizer/tokenizer.h"
@@ -59,6 +60,7 @@ struct embert_context {
   bool has_input = false;
   bool masked = false;          // some attention_mask entry is 0
   bool encoded = false;         // hidden holds the encoder output of the input
+  embert::ActivationObserver* observer = nullptr;  // tools and tests only
 
   // Encoder.
   embert::EmbeddingsView embeddings;

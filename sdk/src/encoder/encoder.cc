@@ -1,6 +1,8 @@
 // The BERT encoder on the context's current input: embeddings, then post-LN
 // layers of self-attention and feed-forward, each followed by residual add
 // and LayerNorm.
+#include <cstdio>
+
 #include "context/context.h"
 #include "kernels/activations.h"
 #include "kernels/attention.h"
@@ -25,6 +27,14 @@ void AttentionTile(void* context, size_t h0, size_t count) {
   kernels::Attention(args, h0, h0 + count);
 }
 
+void Observe(embert_context* ctx, uint32_t layer, const char* point, const float* a,
+             const float* addend, size_t cols) {
+  if (ctx->observer == nullptr) return;
+  char name[64];
+  std::snprintf(name, sizeof name, "layers.%u.%s", layer, point);
+  ctx->observer->Observe(name, a, addend, ctx->count, cols, cols);
+}
+
 }  // namespace
 
 Status Encode(embert_context* ctx) {
@@ -40,6 +50,9 @@ Status Encode(embert_context* ctx) {
 
   kernels::Embed(ctx->embeddings, H, ctx->input_ids, ctx->token_type_ids, S, d.layer_norm_eps,
                  ctx->hidden);
+  if (ctx->observer != nullptr) {
+    ctx->observer->Observe("embeddings.output", ctx->hidden, nullptr, S, H, H);
+  }
 
   AttentionTask attention;
   attention.args.q = ctx->wide;
@@ -58,6 +71,7 @@ Status Encode(embert_context* ctx) {
 
   for (uint32_t l = 0; l < d.layers; ++l) {
     const LayerOps& ops = ctx->layers[l];
+    Observe(ctx, l, "attention.input", ctx->hidden, nullptr, H);
     ops.query.Run(engine, ctx->hidden, S, ctx->wide);
     ops.key.Run(engine, ctx->hidden, S, ctx->wide + H);
     ops.value.Run(engine, ctx->hidden, S, ctx->wide + 2 * H);
@@ -67,14 +81,20 @@ Status Encode(embert_context* ctx) {
     } else {
       kernels::Attention(attention.args, 0, d.heads);
     }
+    Observe(ctx, l, "attention_output.input", ctx->attended, nullptr, H);
     ops.attention_output.Run(engine, ctx->attended, S, ctx->branch);
+    Observe(ctx, l, "attention_norm.input", ctx->hidden, ctx->branch, H);
     kernels::AddLayerNorm(ctx->hidden, H, ctx->branch, H, S, H, ops.attention_norm.gamma,
                           ops.attention_norm.beta, d.layer_norm_eps);
     ops.intermediate.Run(engine, ctx->hidden, S, ctx->wide);
+    Observe(ctx, l, "intermediate.output", ctx->wide, nullptr, I);
     kernels::Activate(d.act, ctx->wide, I, S, I);
+    Observe(ctx, l, "output.input", ctx->wide, nullptr, I);
     ops.output.Run(engine, ctx->wide, S, ctx->branch);
+    Observe(ctx, l, "output_norm.input", ctx->hidden, ctx->branch, H);
     kernels::AddLayerNorm(ctx->hidden, H, ctx->branch, H, S, H, ops.output_norm.gamma,
                           ops.output_norm.beta, d.layer_norm_eps);
+    Observe(ctx, l, "output", ctx->hidden, nullptr, H);
   }
   ctx->encoded = true;
   return Status::Ok();

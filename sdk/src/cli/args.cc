@@ -1,0 +1,323 @@
+#include "args.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace embert_cli {
+namespace {
+
+// Bit per command, to say where an option applies.
+constexpr unsigned Bit(Command c) { return 1u << static_cast<unsigned>(c); }
+constexpr unsigned kTextCommands =
+    Bit(Command::kTokenize) | Bit(Command::kClassify) | Bit(Command::kEmbed) | Bit(Command::kFillMask);
+constexpr unsigned kAllCommands = kTextCommands | Bit(Command::kInfo) | Bit(Command::kBench);
+
+enum class Opt {
+  kModel, kText, kPair, kInput, kMaxSeqLen, kThreads, kEngine, kJsonl,
+  kTopK, kPooling, kNormalize, kSeqLen, kIterations, kWarmup,
+};
+
+struct OptionSpec {
+  const char* name;
+  Opt id;
+  bool takes_value;
+  unsigned commands;
+};
+
+constexpr OptionSpec kOptions[] = {
+    {"--model", Opt::kModel, true, kAllCommands},
+    {"--text", Opt::kText, true, kTextCommands},
+    {"--pair", Opt::kPair, true, kTextCommands},
+    {"--input", Opt::kInput, true, kTextCommands},
+    {"--max-seq-len", Opt::kMaxSeqLen, true, kAllCommands},
+    {"--threads", Opt::kThreads, true, kAllCommands},
+    {"--engine", Opt::kEngine, true, kAllCommands},
+    {"--jsonl", Opt::kJsonl, false, kAllCommands},
+    {"--top-k", Opt::kTopK, true, Bit(Command::kFillMask)},
+    {"--pooling", Opt::kPooling, true, Bit(Command::kEmbed)},
+    {"--normalize", Opt::kNormalize, false, Bit(Command::kEmbed)},
+    {"--seq-len", Opt::kSeqLen, true, Bit(Command::kBench)},
+    {"--iterations", Opt::kIterations, true, Bit(Command::kBench)},
+    {"--warmup", Opt::kWarmup, true, Bit(Command::kBench)},
+};
+constexpr size_t kNumOptions = sizeof kOptions / sizeof kOptions[0];
+
+constexpr uint32_t kMaxSeqLenLimit = 1u << 20;
+constexpr uint32_t kMaxThreads = 1024;
+constexpr uint32_t kMaxIterations = 10000000;
+
+bool ParseCommand(const char* word, Command* out) {
+  static const struct {
+    const char* name;
+    Command command;
+  } kCommands[] = {
+      {"info", Command::kInfo},         {"tokenize", Command::kTokenize},
+      {"classify", Command::kClassify}, {"embed", Command::kEmbed},
+      {"fill-mask", Command::kFillMask}, {"bench", Command::kBench},
+  };
+  for (const auto& c : kCommands) {
+    if (std::strcmp(word, c.name) == 0) {
+      *out = c.command;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsHelp(const char* arg) {
+  return std::strcmp(arg, "--help") == 0 || std::strcmp(arg, "-h") == 0;
+}
+
+std::string Quoted(const std::string& s) { return "'" + s + "'"; }
+
+// Applies one option's value. Returns false with `error` set when invalid.
+bool Apply(const OptionSpec& spec, const char* value, Options* o, std::string* error) {
+  const std::string name = spec.name;
+  auto number = [&](uint32_t min, uint32_t max, uint32_t* out) {
+    if (ParseUint32(value, min, max, out)) return true;
+    *error = "invalid value " + Quoted(value) + " for " + name + ": expected an integer from " +
+             std::to_string(min) + " to " + std::to_string(max);
+    return false;
+  };
+  switch (spec.id) {
+    case Opt::kModel:
+      if (value[0] == '\0') {
+        *error = "--model needs a non-empty path";
+        return false;
+      }
+      o->model = value;
+      return true;
+    case Opt::kText:
+      o->has_text = true;
+      o->text = value;
+      return true;
+    case Opt::kPair:
+      o->has_pair = true;
+      o->pair = value;
+      return true;
+    case Opt::kInput:
+      if (value[0] == '\0') {
+        *error = "--input needs a path, or - for standard input";
+        return false;
+      }
+      o->has_input = true;
+      o->input = value;
+      return true;
+    case Opt::kMaxSeqLen:
+      o->has_max_seq_len = true;
+      return number(1, kMaxSeqLenLimit, &o->max_seq_len);
+    case Opt::kThreads:
+      return number(1, kMaxThreads, &o->threads);
+    case Opt::kEngine:
+      if (std::strcmp(value, "auto") == 0) {
+        o->engine = EMBERT_ENGINE_AUTO;
+      } else if (std::strcmp(value, "reference") == 0) {
+        o->engine = EMBERT_ENGINE_REFERENCE;
+      } else if (std::strcmp(value, "xnnpack") == 0) {
+        o->engine = EMBERT_ENGINE_XNNPACK;
+      } else {
+        *error = "invalid value " + Quoted(value) + " for --engine: expected auto, reference or xnnpack";
+        return false;
+      }
+      return true;
+    case Opt::kJsonl:
+      o->jsonl = true;
+      return true;
+    case Opt::kTopK:
+      return number(1, 64, &o->top_k);
+    case Opt::kPooling:
+      if (std::strcmp(value, "cls") == 0) {
+        o->pooling = EMBERT_POOLING_CLS;
+      } else if (std::strcmp(value, "mean") == 0) {
+        o->pooling = EMBERT_POOLING_MEAN;
+      } else if (std::strcmp(value, "cls-raw") == 0) {
+        o->pooling = EMBERT_POOLING_CLS_RAW;
+      } else {
+        *error = "invalid value " + Quoted(value) + " for --pooling: expected cls, mean or cls-raw";
+        return false;
+      }
+      return true;
+    case Opt::kNormalize:
+      o->normalize = true;
+      return true;
+    case Opt::kSeqLen:
+      o->has_seq_len = true;
+      return number(3, kMaxSeqLenLimit, &o->seq_len);
+    case Opt::kIterations:
+      return number(1, kMaxIterations, &o->iterations);
+    case Opt::kWarmup:
+      return number(0, kMaxIterations, &o->warmup);
+  }
+  *error = "internal error: unhandled option " + name;
+  return false;
+}
+
+// Checks the combination of options once all are read.
+bool Validate(const Options& o, std::string* error) {
+  const std::string cmd = CommandName(o.command);
+  if (o.model.empty()) {
+    *error = cmd + ": --model is required";
+    return false;
+  }
+  if (ReadsText(o.command)) {
+    if (o.has_text == o.has_input) {
+      *error = cmd + ": give exactly one of --text and --input";
+      return false;
+    }
+    if (o.has_pair && !o.has_text) {
+      *error = cmd + ": --pair goes with --text (with --input, separate a pair with a TAB)";
+      return false;
+    }
+  }
+  if (o.command == Command::kBench && o.has_seq_len && o.has_max_seq_len &&
+      o.seq_len > o.max_seq_len) {
+    *error = "bench: --seq-len " + std::to_string(o.seq_len) + " exceeds --max-seq-len " +
+             std::to_string(o.max_seq_len);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* CommandName(Command command) {
+  switch (command) {
+    case Command::kInfo: return "info";
+    case Command::kTokenize: return "tokenize";
+    case Command::kClassify: return "classify";
+    case Command::kEmbed: return "embed";
+    case Command::kFillMask: return "fill-mask";
+    case Command::kBench: return "bench";
+  }
+  return "?";
+}
+
+bool ReadsText(Command command) { return (kTextCommands & Bit(command)) != 0; }
+
+bool ParseUint32(const char* text, uint32_t min, uint32_t max, uint32_t* out) {
+  if (text == nullptr || text[0] < '0' || text[0] > '9') return false;  // no sign, no space
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(text, &end, 10);
+  if (errno != 0 || end == text || *end != '\0') return false;
+  if (v < min || v > max) return false;
+  *out = static_cast<uint32_t>(v);
+  return true;
+}
+
+ParseResult ParseArgs(int argc, const char* const* argv, Options* options, std::string* error) {
+  *options = Options();
+  if (argc < 2) {
+    *error = "no command given";
+    return ParseResult::kError;
+  }
+  const char* first = argv[1];
+  if (IsHelp(first) || std::strcmp(first, "help") == 0) return ParseResult::kHelp;
+  if (std::strcmp(first, "--version") == 0) {
+    if (argc != 2) {
+      *error = "--version takes no other arguments";
+      return ParseResult::kError;
+    }
+    return ParseResult::kVersion;
+  }
+  if (!ParseCommand(first, &options->command)) {
+    *error = std::string(first[0] == '-' ? "expected a command before options, got " : "unknown command ") +
+             Quoted(first);
+    return ParseResult::kError;
+  }
+  const std::string cmd = CommandName(options->command);
+  bool seen[kNumOptions] = {};
+  for (int i = 2; i < argc; ++i) {
+    const char* arg = argv[i];
+    if (IsHelp(arg)) return ParseResult::kHelp;
+    // --name value, or --name=value.
+    const char* eq = std::strchr(arg, '=');
+    const std::string name = eq != nullptr && arg[0] == '-' ? std::string(arg, eq) : std::string(arg);
+    const OptionSpec* spec = nullptr;
+    size_t index = 0;
+    for (; index < kNumOptions; ++index) {
+      if (name == kOptions[index].name) {
+        spec = &kOptions[index];
+        break;
+      }
+    }
+    if (spec == nullptr) {
+      *error = arg[0] == '-' ? cmd + ": unknown option " + Quoted(name)
+                             : cmd + ": unexpected argument " + Quoted(arg);
+      return ParseResult::kError;
+    }
+    if ((spec->commands & Bit(options->command)) == 0) {
+      *error = cmd + ": option " + name + " does not apply to this command";
+      return ParseResult::kError;
+    }
+    if (seen[index]) {
+      *error = cmd + ": option " + name + " given more than once";
+      return ParseResult::kError;
+    }
+    seen[index] = true;
+    const char* value = nullptr;
+    if (spec->takes_value) {
+      if (eq != nullptr) {
+        value = eq + 1;
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        *error = cmd + ": option " + name + " needs a value";
+        return ParseResult::kError;
+      }
+    } else if (eq != nullptr) {
+      *error = cmd + ": option " + name + " takes no value";
+      return ParseResult::kError;
+    }
+    if (!Apply(*spec, value, options, error)) {
+      *error = cmd + ": " + *error;
+      return ParseResult::kError;
+    }
+  }
+  return Validate(*options, error) ? ParseResult::kRun : ParseResult::kError;
+}
+
+const char* UsageText() {
+  return R"(Usage: embert <command> --model FILE [options]
+
+Commands:
+  info        print the model's configuration, heads, labels, arena sizes and
+              compute engine as JSON
+  tokenize    print the tokens of each input
+  classify    print the top label of each input (sequence classification head)
+  embed       print a sentence embedding for each input
+  fill-mask   print the most likely tokens for every [MASK] of each input
+  bench       time runs of the encoder on synthetic token ids
+
+Input (tokenize, classify, embed, fill-mask; exactly one of --text / --input):
+  --text T            one input text
+  --pair T2           the second text of a sentence pair (with --text)
+  --input FILE        one input per line ('-': standard input); a TAB in a line
+                      separates a sentence pair; trailing \n and \r are removed
+
+Options:
+  --model FILE        the .embert model (required)
+  --max-seq-len N     longest input in tokens, [CLS]/[SEP] included
+                      (default: the model's maximum); longer inputs are truncated
+  --threads N         threads of the compute engine (default 1)
+  --engine E          auto | reference | xnnpack (default auto)
+  --jsonl             one JSON object per input line (info: compact JSON)
+  --top-k K           fill-mask: predictions per [MASK], 1..64 (default 5)
+  --pooling P         embed: cls | mean | cls-raw (default cls)
+  --normalize         embed: L2-normalise the embedding
+  --seq-len N         bench: tokens per run, >= 3 (default: --max-seq-len, or
+                      128 capped at the model's maximum)
+  --iterations K      bench: timed runs (default 20)
+  --warmup W          bench: untimed runs first (default 3)
+  -h, --help          this text
+  --version           library and schema versions
+
+Options take their value as the next argument or after '='  (--threads=4).
+
+Exit status: 0 success; 1 runtime error (model, context, I/O, or at least
+one input line failed; the other lines are still processed); 2 usage error.
+)";
+}
+
+}  // namespace embert_cli

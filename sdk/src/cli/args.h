@@ -1,0 +1,64 @@
+// Command line of the embert tool: commands, options, validation, usage text.
+#ifndef EMBERT_CLI_ARGS_H_
+#define EMBERT_CLI_ARGS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "embert/embert.h"
+
+namespace embert_cli {
+
+enum class Command { kInfo, kTokenize, kClassify, kEmbed, kFillMask, kBench };
+
+const char* CommandName(Command command);
+
+// True for the commands that read texts (--text / --input).
+bool ReadsText(Command command);
+
+struct Options {
+  Command command = Command::kInfo;
+  std::string model;
+
+  bool has_text = false;
+  std::string text;
+  bool has_pair = false;
+  std::string pair;
+  bool has_input = false;
+  std::string input;  // a path, or "-" for stdin
+
+  bool has_max_seq_len = false;
+  uint32_t max_seq_len = 0;  // 0: the model's maximum
+  uint32_t threads = 1;
+  embert_engine engine = EMBERT_ENGINE_AUTO;
+  bool jsonl = false;
+
+  uint32_t top_k = 5;                          // fill-mask
+  embert_pooling pooling = EMBERT_POOLING_CLS;  // embed
+  bool normalize = false;                      // embed
+
+  bool has_seq_len = false;  // bench
+  uint32_t seq_len = 0;
+  uint32_t iterations = 20;
+  uint32_t warmup = 3;
+};
+
+enum class ParseResult {
+  kRun,      // `options` is complete and valid
+  kHelp,     // print the usage text on stdout, exit 0
+  kVersion,  // print the version, exit 0
+  kError,    // `error` says what is wrong; print it and the usage hint, exit 2
+};
+
+ParseResult ParseArgs(int argc, const char* const* argv, Options* options, std::string* error);
+
+// Parses a decimal integer in [min, max]: digits only (no sign, no spaces, no
+// trailing characters), no overflow.
+bool ParseUint32(const char* text, uint32_t min, uint32_t max, uint32_t* out);
+
+// The full usage text.
+const char* UsageText();
+
+}  // namespace embert_cli
+
+#endif  // EMBERT_CLI_ARGS_H_

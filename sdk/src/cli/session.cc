@@ -1,0 +1,99 @@
+#include "session.h"
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "diagnostics.h"
+
+namespace embert_cli {
+
+embert_context_options ContextOptionsFor(const Options& options, uint32_t max_seq_len) {
+  embert_context_options o;
+  embert_context_options_init(&o);
+  o.max_seq_len = max_seq_len;
+  o.num_threads = options.threads;
+  o.engine = options.engine;
+  o.overflow = EMBERT_OVERFLOW_TRUNCATE;
+  o.invalid_utf8 = EMBERT_INVALID_UTF8_ERROR;
+  return o;
+}
+
+size_t RoundUpToArenaAlignment(size_t size) {
+  const size_t a = EMBERT_ARENA_ALIGNMENT;
+  if (size > SIZE_MAX - (a - 1)) return 0;
+  return (size + a - 1) / a * a;
+}
+
+Session::~Session() {
+  embert_context_destroy(context_);
+  std::free(arena_);
+  embert_model_destroy(model_);
+}
+
+bool Session::LoadModel(const char* path) {
+  char message[512] = "";
+  const embert_status s = embert_model_load_file(path, &model_, message, sizeof message);
+  if (s != EMBERT_STATUS_OK) {
+    model_ = nullptr;
+    PrintStatusError((std::string("cannot load model ") + path).c_str(), s, message);
+    return false;
+  }
+  return true;
+}
+
+bool Session::CreateContext(const embert_context_options& context_options) {
+  size_t needed = 0;
+  embert_status s = embert_context_arena_size(model_, &context_options, &needed);
+  if (s != EMBERT_STATUS_OK) {
+    // embert_context_arena_size() has no message; embert_context_create()
+    // checks the options first and says what is wrong with them.
+    alignas(EMBERT_ARENA_ALIGNMENT) static unsigned char probe[EMBERT_ARENA_ALIGNMENT];
+    char message[512] = "";
+    embert_context* ctx = nullptr;
+    if (embert_context_create(model_, &context_options, probe, sizeof probe, &ctx, message,
+                              sizeof message) == s) {
+      PrintStatusError("cannot plan a context", s, message);
+    } else {
+      PrintStatusError("cannot plan a context (check --max-seq-len, --threads, --engine)", s, "");
+    }
+    embert_context_destroy(ctx);
+    return false;
+  }
+  const size_t size = RoundUpToArenaAlignment(needed == 0 ? 1 : needed);
+  if (size == 0) {
+    PrintError("arena of %zu bytes cannot be allocated", needed);
+    return false;
+  }
+  arena_ = std::aligned_alloc(EMBERT_ARENA_ALIGNMENT, size);
+  if (arena_ == nullptr) {
+    PrintError("cannot allocate an arena of %zu bytes", size);
+    return false;
+  }
+  arena_size_ = size;
+  char message[512] = "";
+  s = embert_context_create(model_, &context_options, arena_, arena_size_, &context_, message,
+                            sizeof message);
+  if (s != EMBERT_STATUS_OK) {
+    context_ = nullptr;
+    PrintStatusError("cannot create a context", s, message);
+    return false;
+  }
+  max_seq_len_ = context_options.max_seq_len != 0 ? context_options.max_seq_len
+                                                  : Property(EMBERT_MODEL_MAX_SEQ_LEN);
+  return true;
+}
+
+uint32_t Session::Property(embert_model_property property) const {
+  uint32_t value = 0;
+  if (embert_model_get(model_, property, &value) != EMBERT_STATUS_OK) return 0;
+  return value;
+}
+
+const char* Session::Token(int32_t id) const {
+  const char* token = nullptr;
+  if (embert_model_token(model_, id, &token) != EMBERT_STATUS_OK || token == nullptr) return "";
+  return token;
+}
+
+}  // namespace embert_cli
