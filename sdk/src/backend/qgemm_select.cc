@@ -1,4 +1,7 @@
 // Picks the fastest qgemm kernels for the running CPU.
+#include <cpuinfo.h>
+
+#include "backend/cpu_features.h"
 #include "backend/qgemm.h"
 
 namespace embert::qgemm {
@@ -6,10 +9,17 @@ namespace embert::qgemm {
 #if defined(EMBERT_HAVE_X86_KERNELS)
 const Kernels* BestX86Kernels();  // backend/x86; nullptr when the CPU has no fast path
 #endif
+#if defined(EMBERT_HAVE_ARM_KERNELS)
+const Kernels* ArmKernels(bool has_dot);  // backend/arm
+#endif
 
 const Kernels& BestKernels() {
+  InitCpuInfo();
 #if defined(EMBERT_HAVE_X86_KERNELS)
   if (const Kernels* k = BestX86Kernels()) return *k;
+#endif
+#if defined(EMBERT_HAVE_ARM_KERNELS)
+  if (cpuinfo_has_arm_neon()) return *ArmKernels(cpuinfo_has_arm_neon_dot());
 #endif
   return ReferenceKernels();
 }
