@@ -32,6 +32,13 @@ class VocabIndex {
                      VocabIndex* out);
   // Id of the token spelled by the n bytes at s, or -1.
   int32_t Find(const char* s, size_t n) const;
+  // Lookup by key: the token's text without a leading "##", whether it had
+  // one, and vocab_index::Hash of the key with the matching seed.
+  int32_t FindKey(bool continuation, const uint8_t* key, size_t n, uint32_t hash) const;
+  // Text of token `id` (not NUL-terminated).
+  bool Token(int32_t id, const uint8_t** text, size_t* size) const;
+  // Longest key in bytes: WordPiece never tries a longer piece.
+  uint32_t max_key_bytes() const;
 
  private:
   friend class Tokenizer;

@@ -1,0 +1,165 @@
+// Building (converter) and verifying/reading (SDK) the vocabulary table.
+#include <cstring>
+
+#include "tokenizer/tokenizer.h"
+#include "tokenizer/vocab_index.h"
+
+namespace embert::tok {
+namespace {
+
+using vocab_index::Hash;
+using vocab_index::ReadU32;
+
+bool IsContinuation(const uint8_t* s, size_t n) { return n > 2 && s[0] == '#' && s[1] == '#'; }
+
+void PutU32(std::vector<uint8_t>* out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out->push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+void SetU32(uint8_t* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+}  // namespace
+
+std::vector<uint8_t> BuildVocabIndex(const std::vector<std::string>& vocab) {
+  const auto n = static_cast<uint32_t>(vocab.size());
+  uint32_t slots = 16;
+  while (slots < 2 * n) slots *= 2;
+  uint32_t pool_bytes = 0, max_key = 0;
+  for (const auto& t : vocab) {
+    pool_bytes += static_cast<uint32_t>(t.size());
+    const auto* s = reinterpret_cast<const uint8_t*>(t.data());
+    const size_t key = IsContinuation(s, t.size()) ? t.size() - 2 : t.size();
+    if (key > max_key) max_key = static_cast<uint32_t>(key);
+  }
+  std::vector<uint8_t> out;
+  for (char c : {'E', 'V', 'I', 'X'}) out.push_back(static_cast<uint8_t>(c));
+  PutU32(&out, kVocabIndexFormat);
+  PutU32(&out, n);
+  PutU32(&out, slots);
+  PutU32(&out, max_key);
+  PutU32(&out, pool_bytes);
+  const size_t slots_at = out.size();
+  out.resize(out.size() + 4u * slots, 0);
+  uint32_t offset = 0;
+  for (const auto& t : vocab) {
+    PutU32(&out, offset);
+    offset += static_cast<uint32_t>(t.size());
+  }
+  PutU32(&out, offset);
+  const size_t pool_at = out.size();
+  for (const auto& t : vocab) {
+    for (char c : t) out.push_back(static_cast<uint8_t>(c));
+  }
+  // Insert in id order, a later duplicate replacing an earlier one: the id a
+  // Python dict built from vocab.txt keeps.
+  for (uint32_t id = 0; id < n; ++id) {
+    const auto* s = reinterpret_cast<const uint8_t*>(vocab[id].data());
+    const size_t len = vocab[id].size();
+    const bool cont = IsContinuation(s, len);
+    const uint8_t* key = cont ? s + 2 : s;
+    const size_t key_len = cont ? len - 2 : len;
+    uint32_t h = Hash(cont ? vocab_index::kContinuationSeed : vocab_index::kWordSeed, key, key_len);
+    for (;; ++h) {
+      uint8_t* slot = out.data() + slots_at + 4u * (h & (slots - 1));
+      const uint32_t existing = ReadU32(slot);
+      if (existing == 0) {
+        SetU32(slot, id + 1);
+        break;
+      }
+      const std::string& other = vocab[existing - 1];
+      if (other.size() == len && std::memcmp(other.data(), s, len) == 0) {
+        SetU32(slot, id + 1);
+        break;
+      }
+    }
+  }
+  (void)pool_at;
+  return out;
+}
+
+Status VocabIndex::Open(const uint8_t* data, size_t size, uint32_t format, uint32_t vocab_size,
+                        VocabIndex* out) {
+  auto bad = [](const char* why) {
+    return Status::Error(EMBERT_STATUS_INVALID_MODEL, "invalid model: tokenizer.vocab_index: %s", why);
+  };
+  if (format != kVocabIndexFormat) return bad("unknown format");
+  if (data == nullptr || size < vocab_index::kHeaderBytes || std::memcmp(data, "EVIX", 4) != 0) {
+    return bad("bad header");
+  }
+  if (ReadU32(data + 4) != format || ReadU32(data + 8) != vocab_size) return bad("header disagrees");
+  const uint64_t slots = ReadU32(data + 12);
+  const uint64_t max_key = ReadU32(data + 16);
+  const uint64_t pool = ReadU32(data + 20);
+  if (slots < 16 || (slots & (slots - 1)) != 0 || slots < vocab_size) return bad("bad slot count");
+  if (max_key > 4096) return bad("token too long");
+  const uint64_t expected = vocab_index::kHeaderBytes + 4 * slots + 4 * (uint64_t{vocab_size} + 1) + pool;
+  if (expected != size) return bad("size disagrees with header");
+  const uint8_t* slot_p = data + vocab_index::kHeaderBytes;
+  const uint8_t* off_p = slot_p + 4 * slots;
+  for (uint64_t i = 0; i < slots; ++i) {
+    if (ReadU32(slot_p + 4 * i) > vocab_size) return bad("slot out of range");
+  }
+  uint32_t prev = 0;
+  for (uint64_t i = 0; i <= vocab_size; ++i) {
+    const uint32_t o = ReadU32(off_p + 4 * i);
+    if (o < prev || o > pool || (i == 0 && o != 0)) return bad("offsets not increasing within the pool");
+    prev = o;
+  }
+  if (prev != pool) return bad("offsets do not end at the pool's end");
+  out->data_ = data;
+  out->size_ = size;
+  out->vocab_size_ = vocab_size;
+  return Status::Ok();
+}
+
+int32_t VocabIndex::Find(const char* s, size_t n) const {
+  const auto* b = reinterpret_cast<const uint8_t*>(s);
+  const bool cont = IsContinuation(b, n);
+  return FindKey(cont, cont ? b + 2 : b, cont ? n - 2 : n,
+                 Hash(cont ? vocab_index::kContinuationSeed : vocab_index::kWordSeed,
+                      cont ? b + 2 : b, cont ? n - 2 : n));
+}
+
+int32_t VocabIndex::FindKey(bool continuation, const uint8_t* key, size_t n, uint32_t hash) const {
+  if (data_ == nullptr) return -1;
+  const uint32_t slots = ReadU32(data_ + 12);
+  const uint8_t* slot_p = data_ + vocab_index::kHeaderBytes;
+  const uint8_t* off_p = slot_p + 4u * slots;
+  const uint8_t* pool = off_p + 4u * (vocab_size_ + 1);
+  // Open() checked every slot, so the table has at most vocab_size filled
+  // slots and the probe ends at an empty one within `slots` steps.
+  for (uint32_t step = 0; step < slots; ++step) {
+    const uint32_t v = ReadU32(slot_p + 4u * ((hash + step) & (slots - 1)));
+    if (v == 0) return -1;
+    const uint32_t id = v - 1;
+    const uint32_t begin = ReadU32(off_p + 4u * id);
+    const uint32_t end = ReadU32(off_p + 4u * (id + 1));
+    const uint8_t* t = pool + begin;
+    const size_t len = end - begin;
+    if (continuation) {
+      if (len == n + 2 && t[0] == '#' && t[1] == '#' && std::memcmp(t + 2, key, n) == 0) {
+        return static_cast<int32_t>(id);
+      }
+    } else if (len == n && std::memcmp(t, key, n) == 0 && !IsContinuation(t, len)) {
+      return static_cast<int32_t>(id);
+    }
+  }
+  return -1;
+}
+
+bool VocabIndex::Token(int32_t id, const uint8_t** text, size_t* size) const {
+  if (data_ == nullptr || id < 0 || static_cast<uint32_t>(id) >= vocab_size_) return false;
+  const uint32_t slots = ReadU32(data_ + 12);
+  const uint8_t* off_p = data_ + vocab_index::kHeaderBytes + 4u * slots;
+  const uint8_t* pool = off_p + 4u * (vocab_size_ + 1);
+  const uint32_t begin = ReadU32(off_p + 4u * static_cast<uint32_t>(id));
+  *text = pool + begin;
+  *size = ReadU32(off_p + 4u * (static_cast<uint32_t>(id) + 1)) - begin;
+  return true;
+}
+
+uint32_t VocabIndex::max_key_bytes() const { return data_ ? ReadU32(data_ + 16) : 0; }
+
+}  // namespace embert::tok
