@@ -265,7 +265,9 @@ Status CheckTokenizer(embert_model* m) {
     }
     special = Span<const int32_t>(s->data(), s->size());
   }
-  if (t->max_input_chars_per_word() == 0) return Invalid("tokenizer", "max_input_chars_per_word is 0");
+  if (t->max_input_chars_per_word() == 0 || t->max_input_chars_per_word() > 1024) {
+    return Invalid("tokenizer", "max_input_chars_per_word must be in [1, 1024]");
+  }
   const auto* index = t->vocab_index();
   if (index == nullptr) return Invalid("tokenizer.vocab_index", "missing");
   Status s = tok::VocabIndex::Open(index->data(), index->size(), t->vocab_index_format(), vocab,

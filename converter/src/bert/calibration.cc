@@ -1,0 +1,167 @@
+#include "bert/calibration.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+
+#include "context/context.h"
+#include "embert/embert.h"
+#include "readers/convert_error.h"
+
+namespace embert::convert {
+namespace {
+
+// A model loaded from the converter's in-memory file, with one context.
+class Session {
+ public:
+  explicit Session(const std::vector<uint8_t>& file) : size_(file.size()) {
+    bytes_ = static_cast<uint8_t*>(std::aligned_alloc(EMBERT_MODEL_ALIGNMENT, (size_ + 63) / 64 * 64));
+    std::memcpy(bytes_, file.data(), size_);
+    char err[256];
+    if (embert_model_load_buffer(bytes_, size_, &model_, err, sizeof err) != EMBERT_STATUS_OK) {
+      throw ConvertError(std::string("the written model does not load: ") + err);
+    }
+    size_t arena = 0;
+    embert_context_arena_size(model_, nullptr, &arena);
+    arena_ = std::aligned_alloc(EMBERT_ARENA_ALIGNMENT, (arena + 63) / 64 * 64);
+    if (embert_context_create(model_, nullptr, arena_, arena, &ctx_, err, sizeof err) != EMBERT_STATUS_OK) {
+      throw ConvertError(std::string("cannot run the written model: ") + err);
+    }
+  }
+  ~Session() {
+    embert_context_destroy(ctx_);
+    std::free(arena_);
+    embert_model_destroy(model_);
+    std::free(bytes_);
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  embert_context* ctx() { return ctx_; }
+  bool has_classifier() const {
+    uint32_t n = 0;
+    embert_model_get(model_, EMBERT_MODEL_NUM_LABELS, &n);
+    return n > 0;
+  }
+
+  // Tokenizes a line (TAB = pair); false if the SDK refuses it.
+  bool Input(const std::string& line) {
+    const size_t tab = line.find('\t');
+    const embert_status s =
+        tab == std::string::npos
+            ? embert_tokenize(ctx_, line.data(), line.size(), nullptr, 0)
+            : embert_tokenize(ctx_, line.data(), tab, line.data() + tab + 1, line.size() - tab - 1);
+    return s == EMBERT_STATUS_OK;
+  }
+
+ private:
+  size_t size_;
+  uint8_t* bytes_ = nullptr;
+  embert_model* model_ = nullptr;
+  void* arena_ = nullptr;
+  embert_context* ctx_ = nullptr;
+};
+
+class RangeRecorder : public ActivationObserver {
+ public:
+  void Observe(const char* name, const float* a, const float* addend, size_t rows, size_t cols,
+               size_t stride) override {
+    ActivationStat& s = stats_[name];
+    if (s.name.empty()) {
+      s.name = name;
+      s.min = INFINITY;
+      s.max = -INFINITY;
+      s.channel_abs_max.assign(cols, 0.0f);
+    }
+    for (size_t r = 0; r < rows; ++r) {
+      for (size_t c = 0; c < cols; ++c) {
+        const float v = a[r * stride + c] + (addend ? addend[r * stride + c] : 0.0f);
+        s.min = std::fmin(s.min, v);
+        s.max = std::fmax(s.max, v);
+        s.channel_abs_max[c] = std::fmax(s.channel_abs_max[c], std::fabs(v));
+      }
+    }
+  }
+  std::vector<ActivationStat> Take() {
+    std::vector<ActivationStat> out;
+    for (auto& [name, s] : stats_) out.push_back(std::move(s));
+    return out;
+  }
+
+ private:
+  std::map<std::string, ActivationStat> stats_;
+};
+
+}  // namespace
+
+std::vector<std::string> ReadTextLines(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw ConvertError("cannot read " + path);
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(f, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) lines.push_back(line);
+  }
+  if (lines.empty()) throw ConvertError(path + ": no text lines");
+  return lines;
+}
+
+std::vector<ActivationStat> RecordActivationRanges(const std::vector<uint8_t>& fp32_model,
+                                                   const std::vector<std::string>& lines) {
+  Session s(fp32_model);
+  RangeRecorder recorder;
+  s.ctx()->observer = &recorder;
+  for (const auto& line : lines) {
+    if (!s.Input(line)) continue;
+    const float* h;
+    size_t rows, cols;
+    embert_hidden_states(s.ctx(), &h, &rows, &cols);
+  }
+  s.ctx()->observer = nullptr;
+  return recorder.Take();
+}
+
+Agreement CompareModels(const std::vector<uint8_t>& fp32_model, const std::vector<uint8_t>& int8_model,
+                        const std::vector<std::string>& lines) {
+  Session ref(fp32_model), q(int8_model);
+  Agreement a;
+  double error_sum = 0;
+  size_t error_count = 0;
+  for (const auto& line : lines) {
+    if (!ref.Input(line) || !q.Input(line)) continue;
+    ++a.texts;
+    const float *u, *v;
+    size_t n = 0;
+    embert_embed(ref.ctx(), EMBERT_POOLING_MEAN, 0, &u, &n);
+    std::vector<float> ue(u, u + n);
+    embert_embed(q.ctx(), EMBERT_POOLING_MEAN, 0, &v, &n);
+    double dot = 0, nu = 0, nv = 0;
+    for (size_t i = 0; i < n; ++i) {
+      dot += double(ue[i]) * v[i];
+      nu += double(ue[i]) * ue[i];
+      nv += double(v[i]) * v[i];
+    }
+    a.min_cosine = std::fmin(a.min_cosine, dot / std::sqrt(nu * nv + 1e-30));
+    if (ref.has_classifier()) {
+      embert_classification r1, r2;
+      r1.struct_size = r2.struct_size = sizeof r1;
+      embert_classify(ref.ctx(), &r1);
+      std::vector<float> l1(r1.logits, r1.logits + r1.num_labels);
+      embert_classify(q.ctx(), &r2);
+      a.same_top_label += r1.index == r2.index;
+      for (size_t i = 0; i < r1.num_labels; ++i) {
+        const double e = std::fabs(double(l1[i]) - r2.logits[i]);
+        a.max_logit_error = std::fmax(a.max_logit_error, e);
+        error_sum += e;
+        ++error_count;
+      }
+    }
+  }
+  a.mean_logit_error = error_count ? error_sum / error_count : 0;
+  return a;
+}
+
+}  // namespace embert::convert

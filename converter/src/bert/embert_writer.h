@@ -1,0 +1,52 @@
+// Serialises a BertModel into the .embert FlatBuffers file (schema/embert.fbs).
+#ifndef EMBERT_CONVERTER_BERT_EMBERT_WRITER_H_
+#define EMBERT_CONVERTER_BERT_EMBERT_WRITER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bert/bert_model.h"
+
+namespace embert::convert {
+
+// Version of schema/embert.fbs this converter writes.
+constexpr uint32_t kSchemaVersion = 1;
+
+struct ActivationStat {
+  std::string name;
+  float min = 0;
+  float max = 0;
+  std::vector<float> channel_abs_max;
+};
+
+struct SourceFile {
+  std::string path;
+  std::string sha256;
+  uint64_t size = 0;
+};
+
+struct WriteOptions {
+  bool int8 = true;
+  uint32_t max_seq_len = 0;  // 0: the tokenizer's or the config's
+  std::vector<ActivationStat> activation_stats;
+  std::vector<SourceFile> sources;
+  std::string converter_version;
+  std::string command_line;
+};
+
+// Quantization error of one tensor, for the converter's summary.
+struct TensorReport {
+  std::string name;
+  std::string dtype;
+  double max_abs_error = 0;
+  double relative_rms = 0;
+  size_t bytes = 0;
+};
+
+std::vector<uint8_t> WriteEmbert(const BertModel& model, const WriteOptions& options,
+                                 std::vector<TensorReport>* report);
+
+}  // namespace embert::convert
+
+#endif  // EMBERT_CONVERTER_BERT_EMBERT_WRITER_H_

@@ -1,0 +1,199 @@
+// bert-convert: a BERT checkpoint in, one .embert file out.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "bert/calibration.h"
+#include "bert/embert_writer.h"
+#include "bert/hf_loader.h"
+#include "bert/sha256.h"
+#include "embert/embert.h"
+
+namespace {
+
+using namespace embert::convert;
+
+const char kUsage[] =
+    "usage: bert-convert INPUT -o OUT.embert [--quantize int8|fp32] [--max-seq-len N]\n"
+    "                    [--labels FILE] [--calibration FILE] [--quiet]\n"
+    "  INPUT            a HuggingFace BERT directory (config.json, model.safetensors or\n"
+    "                   pytorch_model.bin, vocab.txt)\n"
+    "  --quantize       int8 (default): weights int8 per output channel; fp32: the reference\n"
+    "  --max-seq-len N  longest input the model will accept (default: the checkpoint's)\n"
+    "  --labels FILE    label names, one per line (default: config.json id2label)\n"
+    "  --calibration F  text lines (TAB separates a pair): records activation ranges and\n"
+    "                   reports int8-vs-fp32 agreement on them\n";
+
+struct Args {
+  std::string input, output, quantize = "int8", labels, calibration;
+  uint32_t max_seq_len = 0;
+  bool quiet = false;
+  std::string command_line;
+};
+
+[[noreturn]] void Usage(const std::string& problem) {
+  std::fprintf(stderr, "bert-convert: %s\n%s", problem.c_str(), kUsage);
+  std::exit(2);
+}
+
+Args Parse(int argc, char** argv) {
+  Args a;
+  for (int i = 0; i < argc; ++i) a.command_line += (i ? " " : "") + std::string(argv[i]);
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) Usage(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "-o" || arg == "--output") {
+      a.output = value();
+    } else if (arg == "--quantize") {
+      a.quantize = value();
+      if (a.quantize != "int8" && a.quantize != "fp32") Usage("--quantize is int8 or fp32");
+    } else if (arg == "--max-seq-len") {
+      const std::string v = value();
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (*end != '\0' || n < 3 || n > 65536) Usage("--max-seq-len must be a number from 3");
+      a.max_seq_len = static_cast<uint32_t>(n);
+    } else if (arg == "--labels") {
+      a.labels = value();
+    } else if (arg == "--calibration") {
+      a.calibration = value();
+    } else if (arg == "--quiet" || arg == "-q") {
+      a.quiet = true;
+    } else if (arg == "-h" || arg == "--help") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    } else if (!arg.empty() && arg[0] == '-') {
+      Usage("unknown option " + arg);
+    } else if (a.input.empty()) {
+      a.input = arg;
+    } else {
+      Usage("more than one input: " + arg);
+    }
+  }
+  if (a.input.empty()) Usage("no input checkpoint");
+  if (a.output.empty()) Usage("no output file (-o OUT.embert)");
+  return a;
+}
+
+// Writes through a temporary file in the same directory and renames it, so
+// that no partial output is ever left under the final name.
+class AtomicFile {
+ public:
+  explicit AtomicFile(const std::string& path) : path_(path), temp_(path + ".tmp-XXXXXX") {
+    fd_ = mkstemp(temp_.data());
+    if (fd_ < 0) throw ConvertError("cannot create " + temp_ + ": " + std::strerror(errno));
+  }
+  ~AtomicFile() {
+    if (fd_ >= 0) close(fd_);
+    if (!committed_) unlink(temp_.c_str());
+  }
+  void Commit(const std::vector<uint8_t>& bytes) {
+    size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = write(fd_, bytes.data() + done, bytes.size() - done);
+      if (n <= 0) throw ConvertError("cannot write " + temp_ + ": " + std::strerror(errno));
+      done += static_cast<size_t>(n);
+    }
+    if (fsync(fd_) != 0 || close(fd_) != 0) throw ConvertError("cannot write " + temp_);
+    fd_ = -1;
+    if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
+      throw ConvertError("cannot rename to " + path_ + ": " + std::strerror(errno));
+    }
+    committed_ = true;
+  }
+
+ private:
+  std::string path_, temp_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
+std::string Relative(const std::string& path, const std::string& dir) {
+  return path.rfind(dir + "/", 0) == 0 ? path.substr(dir.size() + 1) : path;
+}
+
+int Run(const Args& args) {
+  BertModel model = LoadHuggingFace(args.input);
+  if (!args.labels.empty()) {
+    std::vector<std::string> labels = ReadTextLines(args.labels);
+    if (!model.has_classifier || labels.size() != model.labels.size()) {
+      throw ConvertError(args.labels + ": " + std::to_string(labels.size()) + " labels for a head with " +
+                         std::to_string(model.labels.size()) + " logits");
+    }
+    model.labels = labels;
+  }
+  WriteOptions options;
+  options.max_seq_len = args.max_seq_len;
+  options.converter_version = std::string("bert-convert ") + embert_version_string();
+  options.command_line = args.command_line;
+  for (const auto& f : model.source_files) {
+    SourceFile s;
+    s.path = Relative(f, args.input);
+    s.sha256 = Sha256File(f, &s.size);
+    options.sources.push_back(s);
+  }
+  std::vector<std::string> calibration;
+  if (!args.calibration.empty()) {
+    calibration = ReadTextLines(args.calibration);
+    WriteOptions fp32 = options;
+    fp32.int8 = false;
+    options.activation_stats = RecordActivationRanges(WriteEmbert(model, fp32, nullptr), calibration);
+  }
+  std::vector<TensorReport> report;
+  options.int8 = args.quantize == "int8";
+  const std::vector<uint8_t> bytes = WriteEmbert(model, options, &report);
+  Agreement agreement;
+  if (!calibration.empty() && options.int8) {
+    WriteOptions fp32 = options;
+    fp32.int8 = false;
+    agreement = CompareModels(WriteEmbert(model, fp32, nullptr), bytes, calibration);
+  }
+  AtomicFile(args.output).Commit(bytes);
+
+  if (args.quiet) return 0;
+  std::printf("%-44s %-5s %12s %12s %10s\n", "tensor", "dtype", "max|err|", "rel. RMS", "bytes");
+  size_t total = 0;
+  for (const auto& r : report) {
+    std::printf("%-44s %-5s %12.3g %12.3g %10zu\n", r.name.c_str(), r.dtype.c_str(), r.max_abs_error,
+                r.relative_rms, r.bytes);
+    total += r.bytes;
+  }
+  std::printf("\n%s: %zu bytes (%.2f MiB; tensors %zu bytes), %s weights, %u layers, hidden %u, vocab %u\n",
+              args.output.c_str(), bytes.size(), bytes.size() / 1048576.0, total,
+              options.int8 ? "int8" : "fp32", model.config.num_layers, model.config.hidden_size,
+              model.config.vocab_size);
+  if (!calibration.empty()) {
+    std::printf("calibration: %zu activation ranges from %zu lines\n", options.activation_stats.size(),
+                calibration.size());
+    if (options.int8) {
+      std::printf("int8 vs fp32 on the calibration text: %zu texts", agreement.texts);
+      if (model.has_classifier) {
+        std::printf(", top label agrees %.2f%%, logit error max %.4g mean %.4g",
+                    agreement.texts ? 100.0 * agreement.same_top_label / agreement.texts : 0.0,
+                    agreement.max_logit_error, agreement.mean_logit_error);
+      }
+      std::printf(", mean-pooled cosine min %.5f\n", agreement.min_cosine);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args args = Parse(argc, argv);
+  try {
+    return Run(args);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bert-convert: error: %s\n", e.what());
+    return 1;
+  }
+}
