@@ -1,0 +1,156 @@
+"""BERT's tokenizer in plain Python, following Google's tokenization.py
+(BasicTokenizer + WordpieceTokenizer) and Hugging Face's additions (special
+tokens written in the text stay whole; strip_accents separate from
+lower-casing). Written for this project as an independent reference for the
+C++ tokenizer; uses Python's unicodedata (its Unicode version is Python's).
+"""
+import unicodedata
+
+SPECIALS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+
+
+def load_vocab(path):
+    vocab = {}
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            vocab[line.rstrip("\n")] = i
+    return vocab
+
+
+def is_whitespace(c):
+    return c in " \t\n\r" or unicodedata.category(c) == "Zs"
+
+
+def is_control(c):
+    if c in "\t\n\r":
+        return False
+    return unicodedata.category(c).startswith("C")
+
+
+def is_punctuation(c):
+    cp = ord(c)
+    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
+        return True
+    return unicodedata.category(c).startswith("P")
+
+
+def is_chinese(cp):
+    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
+            or 0x2A700 <= cp <= 0x2B73F or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF
+            or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F)
+
+
+class BasicTokenizer:
+    def __init__(self, do_lower_case=True, strip_accents=None, tokenize_chinese_chars=True):
+        self.lower = do_lower_case
+        self.strip = do_lower_case if strip_accents is None else strip_accents
+        self.chinese = tokenize_chinese_chars
+
+    def tokenize(self, text):
+        out = []
+        for c in text:
+            cp = ord(c)
+            if cp == 0 or cp == 0xFFFD or is_control(c):
+                continue
+            if is_whitespace(c):
+                out.append(" ")
+            elif self.chinese and is_chinese(cp):
+                out.append(" %s " % c)
+            else:
+                out.append(c)
+        words = []
+        for token in "".join(out).split():
+            if self.lower:
+                token = token.lower()
+            if self.strip:
+                token = "".join(c for c in unicodedata.normalize("NFD", token)
+                                if unicodedata.category(c) != "Mn")
+            cur = []
+            for c in token:
+                if is_punctuation(c):
+                    if cur:
+                        words.append("".join(cur))
+                        cur = []
+                    words.append(c)
+                else:
+                    cur.append(c)
+            if cur:
+                words.append("".join(cur))
+        return words
+
+
+class WordpieceTokenizer:
+    def __init__(self, vocab, unk="[UNK]", max_chars=100):
+        self.vocab = vocab
+        self.unk = unk
+        self.max_chars = max_chars
+
+    def tokenize(self, word):
+        if len(word) > self.max_chars:
+            return [self.unk]
+        pieces = []
+        start = 0
+        while start < len(word):
+            end = len(word)
+            found = None
+            while start < end:
+                sub = word[start:end]
+                if start > 0:
+                    sub = "##" + sub
+                if sub in self.vocab:
+                    found = sub
+                    break
+                end -= 1
+            if found is None:
+                return [self.unk]
+            pieces.append(found)
+            start = end
+        return pieces
+
+
+class FullTokenizer:
+    def __init__(self, vocab_path, do_lower_case=True, strip_accents=None, tokenize_chinese_chars=True):
+        self.vocab = load_vocab(vocab_path)
+        self.basic = BasicTokenizer(do_lower_case, strip_accents, tokenize_chinese_chars)
+        self.wordpiece = WordpieceTokenizer(self.vocab)
+        self.specials = [s for s in SPECIALS if s in self.vocab]
+
+    def tokenize(self, text):
+        # Special tokens written in the text stay whole (Hugging Face splits on them first).
+        parts = [text]
+        for s in self.specials:
+            split = []
+            for p in parts:
+                if p in self.specials:
+                    split.append(p)
+                    continue
+                pieces = p.split(s)
+                for i, piece in enumerate(pieces):
+                    if i:
+                        split.append(s)
+                    split.append(piece)
+            parts = split
+        tokens = []
+        for p in parts:
+            if p in self.specials:
+                tokens.append(p)
+                continue
+            for w in self.basic.tokenize(p):
+                tokens.extend(self.wordpiece.tokenize(w))
+        return tokens
+
+    def encode(self, text, pair=None, max_len=None):
+        """[CLS] a [SEP] (b [SEP]) ids, truncated longest-first to max_len."""
+        a = [self.vocab[t] for t in self.tokenize(text)]
+        b = [self.vocab[t] for t in self.tokenize(pair)] if pair is not None else None
+        if max_len is not None:
+            budget = max_len - (3 if b is not None else 2)
+            while len(a) + (len(b) if b is not None else 0) > budget:
+                if b is not None and len(b) >= len(a):
+                    b.pop()
+                else:
+                    a.pop()
+        ids = [self.vocab["[CLS]"]] + a + [self.vocab["[SEP]"]]
+        if b is not None:
+            ids += b + [self.vocab["[SEP]"]]
+        return ids
