@@ -1,4 +1,5 @@
 // bert-convert: a BERT checkpoint in, one .embert file out.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -90,6 +91,10 @@ class AtomicFile {
   explicit AtomicFile(const std::string& path) : path_(path), temp_(path + ".tmp-XXXXXX") {
     fd_ = mkstemp(temp_.data());
     if (fd_ < 0) throw ConvertError("cannot create " + temp_ + ": " + std::strerror(errno));
+    // mkstemp makes the file private; give it the permissions a new file gets.
+    const mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd_, 0666 & ~mask);
   }
   ~AtomicFile() {
     if (fd_ >= 0) close(fd_);
