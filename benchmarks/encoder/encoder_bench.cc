@@ -3,8 +3,8 @@
 // creation. The model comes from $EMBERT_BENCH_MODEL (see
 // benchmarks/make-bench-models.sh for the BERT-base and small configs).
 //
-//   EMBERT_BENCH_MODEL=build/bench/bert-base.embert build/bin/encoder_bench \
-//     --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+//   EMBERT_BENCH_MODEL=build/bench/bert-base.embert build/bin/encoder_bench
+//       --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
