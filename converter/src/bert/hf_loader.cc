@@ -188,9 +188,19 @@ class Names {
  public:
   Names(const CheckpointReader& r, const BertModel& m) : reader_(r), model_(m) {
     for (const auto& t : r.tensors()) info_[t.name] = &t;
-    for (const char* p : {"bert.", "", "model.bert.", "model."}) {
-      if (info_.count(std::string(p) + "embeddings.word_embeddings.weight")) {
-        prefix_ = p;
+    // The BERT body's names end in "embeddings.word_embeddings.weight"
+    // after a prefix ("bert.", "", or a container's such as "state_dict.bert.");
+    // heads sit beside "bert." in the same container.
+    const std::string anchor = "embeddings.word_embeddings.weight";
+    for (const auto& t : r.tensors()) {
+      if (t.name.size() >= anchor.size() &&
+          t.name.compare(t.name.size() - anchor.size(), anchor.size(), anchor) == 0 &&
+          t.name.find("cls.predictions") == std::string::npos) {
+        prefix_ = t.name.substr(0, t.name.size() - anchor.size());
+        container_ = prefix_;
+        if (container_.size() >= 5 && container_.compare(container_.size() - 5, 5, "bert.") == 0) {
+          container_.resize(container_.size() - 5);
+        }
         return;
       }
     }
@@ -213,10 +223,13 @@ class Names {
                        std::to_string(r.tensors().size()) + " tensors like: " + seen);
   }
 
-  bool Has(const std::string& name) const { return info_.count(name) > 0; }
-  bool HasBert(const std::string& name) const { return Has(prefix_ + name); }
+  // Head tensors ("classifier.weight", "cls.*") live in the container.
+  bool Has(const std::string& name) const { return info_.count(container_ + name) > 0 || info_.count(name) > 0; }
+  bool HasBert(const std::string& name) const { return info_.count(prefix_ + name) > 0; }
+  const std::string& container() const { return container_; }
 
-  std::vector<float> Read(const std::string& name, std::vector<int64_t> shape) const {
+  std::vector<float> Read(const std::string& short_name, std::vector<int64_t> shape) const {
+    const std::string name = info_.count(short_name) ? short_name : container_ + short_name;
     const auto it = info_.find(name);
     if (it == info_.end()) throw ConvertError("missing tensor " + name);
     if (it->second->shape != shape) {
@@ -269,6 +282,7 @@ class Names {
   const BertModel& model_;
   std::map<std::string, const TensorInfo*> info_;
   std::string prefix_;
+  std::string container_;
   mutable std::set<std::string> used_;
 };
 
@@ -311,7 +325,9 @@ void LoadHuggingFaceWeights(const CheckpointReader& reader, BertModel* m) {
     m->has_classifier = true;
     int64_t labels = 0;
     for (const auto& t : reader.tensors()) {
-      if (t.name == "classifier.weight" && t.shape.size() == 2) labels = t.shape[0];
+      if ((t.name == "classifier.weight" || t.name == n.container() + "classifier.weight") && t.shape.size() == 2) {
+        labels = t.shape[0];
+      }
     }
     if (labels < 1) throw ConvertError("classifier.weight must be [num_labels, hidden]");
     m->classifier = n.Linear("classifier", false, labels, H);

@@ -11,7 +11,7 @@
 
 namespace embert::convert {
 
-enum class DType { F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL };
+enum class DType { F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL, U16, U32, U64 };
 const char* DTypeName(DType dtype);
 size_t DTypeSize(DType dtype);
 

@@ -16,6 +16,9 @@ const char* DTypeName(DType d) {
     case DType::I8: return "I8";
     case DType::U8: return "U8";
     case DType::BOOL: return "BOOL";
+    case DType::U16: return "U16";
+    case DType::U32: return "U32";
+    case DType::U64: return "U64";
   }
   return "?";
 }
@@ -23,12 +26,15 @@ const char* DTypeName(DType d) {
 size_t DTypeSize(DType d) {
   switch (d) {
     case DType::F64:
-    case DType::I64: return 8;
+    case DType::I64:
+    case DType::U64: return 8;
     case DType::F32:
-    case DType::I32: return 4;
+    case DType::I32:
+    case DType::U32: return 4;
     case DType::F16:
     case DType::BF16:
-    case DType::I16: return 2;
+    case DType::I16:
+    case DType::U16: return 2;
     default: return 1;
   }
 }
@@ -88,6 +94,9 @@ void ToFloat32(DType d, const uint8_t* p, size_t n, float* out) {
       case DType::I8: out[i] = static_cast<float>(Load<int8_t>(p)); break;
       case DType::U8: out[i] = static_cast<float>(Load<uint8_t>(p)); break;
       case DType::BOOL: out[i] = *p ? 1.0f : 0.0f; break;
+      case DType::U16: out[i] = static_cast<float>(Load<uint16_t>(p)); break;
+      case DType::U32: out[i] = static_cast<float>(Load<uint32_t>(p)); break;
+      case DType::U64: out[i] = static_cast<float>(Load<uint64_t>(p)); break;
     }
   }
 }

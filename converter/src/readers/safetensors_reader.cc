@@ -18,7 +18,8 @@ DType ParseDType(const std::string& s, const std::string& where) {
   static const std::pair<const char*, DType> kNames[] = {
       {"F64", DType::F64}, {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16},
       {"I64", DType::I64}, {"I32", DType::I32}, {"I16", DType::I16}, {"I8", DType::I8},
-      {"U8", DType::U8},   {"BOOL", DType::BOOL}};
+      {"U8", DType::U8},   {"BOOL", DType::BOOL}, {"U16", DType::U16}, {"U32", DType::U32},
+      {"U64", DType::U64}};
   for (const auto& [name, d] : kNames) {
     if (s == name) return d;
   }

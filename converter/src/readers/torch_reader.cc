@@ -533,24 +533,30 @@ class TorchReader : public CheckpointReader {
     Collect(root);
   }
 
-  // Finds the name -> tensor dict: the root, or a nested state_dict/model.
+  // Every tensor of the (possibly nested) dicts, named by its dotted path:
+  // {"state_dict": {"bert.x": t}} gives "state_dict.bert.x". Checkpoints
+  // also hold plain numbers and optimizer state; only tensors are listed.
   void Collect(const Ref& root) {
-    const Obj* dict = root.get();
-    if (dict->kind != Obj::kDict) throw ConvertError(file_.path() + ": the pickle is not a state dict");
-    bool has_tensor = false;
-    for (const auto& [k, v] : dict->dict) has_tensor |= v->kind == Obj::kTensor;
-    if (!has_tensor) {
-      for (const auto& [k, v] : dict->dict) {
-        if (k->kind == Obj::kStr && (k->s == "state_dict" || k->s == "model" || k->s == "module") &&
-            v->kind == Obj::kDict) {
-          dict = v.get();
-          break;
-        }
+    if (root->kind != Obj::kDict) throw ConvertError(file_.path() + ": the pickle is not a dict of tensors");
+    Walk(*root, "", 0);
+  }
+
+  void Walk(const Obj& dict, const std::string& prefix, int depth) {
+    if (depth > 16) throw ConvertError(file_.path() + ": dicts nested too deeply");
+    for (const auto& [k, v] : dict.dict) {
+      std::string key;
+      if (k->kind == Obj::kStr) {
+        key = k->s;
+      } else if (k->kind == Obj::kInt) {
+        key = std::to_string(k->i);
+      } else {
+        continue;
       }
-    }
-    for (const auto& [k, v] : dict->dict) {
-      if (k->kind != Obj::kStr || v->kind != Obj::kTensor) continue;
-      Add(k->s, v->tensor);
+      if (v->kind == Obj::kTensor) {
+        Add(prefix + key, v->tensor);
+      } else if (v->kind == Obj::kDict) {
+        Walk(*v, prefix + key + ".", depth + 1);
+      }
     }
   }
 
