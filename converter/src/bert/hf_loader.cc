@@ -188,6 +188,16 @@ class Names {
  public:
   Names(const CheckpointReader& r, const BertModel& m) : reader_(r), model_(m) {
     for (const auto& t : r.tensors()) info_[t.name] = &t;
+    // Other BERT-like families share BERT's names under their own prefix but
+    // differ in positions, token types or tokenizer: refuse them by name.
+    for (const char* other : {"roberta.", "albert.", "distilbert.", "electra.", "deberta."}) {
+      for (const auto& t : r.tensors()) {
+        if (t.name.rfind(other, 0) == 0 || t.name.find(std::string(".") + other) != std::string::npos) {
+          throw ConvertError("unsupported architecture: tensor names start with \"" + std::string(other) +
+                             "\" (" + t.name + "); bert-convert reads BERT only");
+        }
+      }
+    }
     // The BERT body's names end in "embeddings.word_embeddings.weight"
     // after a prefix ("bert.", "", or a container's such as "state_dict.bert.");
     // heads sit beside "bert." in the same container.
@@ -209,14 +219,6 @@ class Names {
     for (const auto& t : r.tensors()) {
       if (n++ == 6) break;
       seen += (seen.empty() ? "" : ", ") + t.name;
-    }
-    for (const char* other : {"roberta.", "albert.", "distilbert.", "electra.", "deberta."}) {
-      for (const auto& t : r.tensors()) {
-        if (t.name.rfind(other, 0) == 0) {
-          throw ConvertError("unsupported architecture: tensor names start with \"" + std::string(other) +
-                             "\" (" + t.name + "); bert-convert reads BERT only");
-        }
-      }
     }
     throw ConvertError("unknown checkpoint layout: expected Hugging Face BERT names such as "
                        "bert.embeddings.word_embeddings.weight, found " +
