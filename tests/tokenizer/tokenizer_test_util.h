@@ -2,9 +2,12 @@
 #ifndef EMBERT_TESTS_TOKENIZER_TOKENIZER_TEST_UTIL_H_
 #define EMBERT_TESTS_TOKENIZER_TOKENIZER_TEST_UTIL_H_
 
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "tokenizer/tokenizer.h"
 
