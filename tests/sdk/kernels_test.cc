@@ -2,6 +2,8 @@
 // written here from their definitions.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <cmath>
 #include <random>
 #include <vector>
@@ -146,5 +148,15 @@ TEST(FastMath, GeluErfMatchesDefinition) {
   EXPECT_LT(worst, 2e-6);
 }
 
+}  // namespace
+}  // namespace embert::kernels
+
+namespace embert::kernels {
+namespace {
+TEST(FastMath, NanPropagatesWithoutUndefinedBehaviour) {
+  EXPECT_TRUE(std::isnan(FastExp(std::numeric_limits<float>::quiet_NaN())));
+  EXPECT_TRUE(std::isnan(FastGeluErf(std::numeric_limits<float>::quiet_NaN())));
+  EXPECT_EQ(FastExp(INFINITY), FastExp(88.72283f));
+}
 }  // namespace
 }  // namespace embert::kernels

@@ -125,7 +125,9 @@ class ShardedReader : public CheckpointReader {
     if (map == nullptr || !map->is_object()) throw ConvertError(index_path + ": no weight_map");
     const std::string dir = index_path.substr(0, index_path.find_last_of('/') + 1);
     files_.push_back(index_path);
-    for (const auto& [name, file] : map->items()) {
+    for (const auto& item : map->items()) {
+      const std::string& name = item.first;
+      const json::Value& file = item.second;
       if (!file.is_string() || file.as_string().find('/') != std::string::npos) {
         throw ConvertError(index_path + ": bad shard name for " + name);
       }

@@ -9,8 +9,11 @@
 
 namespace embert::kernels {
 
-// e^x with a relative error of a few ulp over the float range; exp(-inf) = 0.
-inline float FastExp(float x) {
+// e^x with a relative error of a few ulp over the float range; exp(-inf) = 0,
+// exp(NaN) = NaN (never an integer conversion of NaN, which would be UB).
+inline float FastExp(float in) {
+  const bool nan = !(in == in);
+  float x = nan ? 0.0f : in;
   x = x < -87.33654f ? -87.33654f : x;  // below: 0 after the final scale
   x = x > 88.72283f ? 88.72283f : x;
   // x = n ln2 + r, |r| <= ln2/2; rounding by the 1.5*2^23 trick (no
@@ -36,7 +39,7 @@ inline float FastExp(float x) {
   std::memcpy(&s1, &b1, 4);
   std::memcpy(&s2, &b2, 4);
   const float y = p * s1 * s2;
-  return x <= -87.33654f ? 0.0f : y;
+  return nan ? in : (x <= -87.33654f ? 0.0f : y);
 }
 
 // erf GELU: 0.5 x (1 + erf(x / sqrt 2)), with erfc from Numerical Recipes'

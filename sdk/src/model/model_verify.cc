@@ -19,6 +19,15 @@ constexpr uint32_t kMaxDim = 1u << 16;
 constexpr uint32_t kMaxVocab = 1u << 22;
 constexpr uint32_t kMaxLayers = 256;
 
+// fp32 weights must be finite: NaN or Inf would make every answer NaN, or
+// undefined where a kernel converts to integers.
+bool AllFinite(const uint8_t* data, size_t count) {
+  const float* f = reinterpret_cast<const float*>(data);
+  bool ok = true;
+  for (size_t i = 0; i < count; ++i) ok &= std::isfinite(f[i]);
+  return ok;
+}
+
 Status Invalid(const char* what, const char* problem) {
   return Status::Error(EMBERT_STATUS_INVALID_MODEL, "invalid model: %s: %s", what, problem);
 }
@@ -68,6 +77,7 @@ class Checker {
     size_t size = 0;
     EMBERT_RETURN_IF_ERROR(Bytes(t, what, &data, &size));
     if (size != uint64_t{rows} * cols * item) return Invalid(what, "byte size does not match shape");
+    if (item == 4 && !AllFinite(data, size / 4)) return Invalid(what, "holds NaN or Inf");
     out->int8 = item == 1;
     out->data = data;
     out->rows = rows;
@@ -99,6 +109,7 @@ class Checker {
     size_t size = 0;
     EMBERT_RETURN_IF_ERROR(Bytes(t, what, &data, &size));
     if (size != uint64_t{n} * 4) return Invalid(what, "byte size does not match shape");
+    if (!AllFinite(data, n)) return Invalid(what, "holds NaN or Inf");
     *out = reinterpret_cast<const float*>(data);
     return Status::Ok();
   }
