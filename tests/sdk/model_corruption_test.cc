@@ -184,7 +184,7 @@ TEST_F(ModelCorruption, HugeConfigValuesAreRefused) {
 TEST_F(ModelCorruption, MisalignedBufferIsRefused) {
   std::vector<uint8_t> shifted(good_.size() + 1);
   std::memcpy(shifted.data() + 1, good_.data(), good_.size());
-  uint8_t* base = static_cast<uint8_t*>(std::aligned_alloc(64, shifted.size() + 64));
+  uint8_t* base = static_cast<uint8_t*>(std::aligned_alloc(64, (shifted.size() + 127) / 64 * 64));
   std::memcpy(base, shifted.data(), shifted.size());
   embert_model* model = nullptr;
   EXPECT_EQ(embert_model_load_buffer(base + 1, good_.size(), &model, nullptr, 0),

@@ -92,6 +92,8 @@ struct BadUtf8 {
   std::string bytes;
 };
 
+void PrintTo(const BadUtf8& b, std::ostream* os) { *os << b.name; }
+
 class InvalidUtf8 : public ::testing::TestWithParam<BadUtf8> {};
 
 TEST_P(InvalidUtf8, IsAnErrorByDefaultAndDroppedWhenReplacing) {

@@ -120,26 +120,38 @@ void LinearOp::Run(const LinearEngine& engine, const float* x, size_t rows, floa
       xnn_run_operator(xnn_op_, engine.pool);
 #endif
       return;
-    case Kind::kInt8: {
-      const qgemm::Kernels& k = *engine.kernels;
-      const size_t stride = qgemm::PaddedK(w_.in);
-      k.quantize({x, w_.in, rows, w_.in, smoothing_mul_, engine.q, stride, engine.q_scales});
-      GemmTask task{&k,
-                    {engine.q, stride, engine.q_scales, packed_, w_.weight.scales, w_.bias, y,
-                     out_stride_, rows, w_.out, w_.in}};
-      const size_t threads = engine.pool ? pthreadpool_get_threads_count(engine.pool) : 1;
-      if (threads <= 1) {
-        k.gemm(task.args, 0, rows, 0, w_.out);
-        return;
-      }
-      // Split the output channels: with batch-1 BERT the rows (tokens) are
-      // few, the channels many.
-      size_t tile = (w_.out + threads - 1) / threads;
-      tile = (tile + k.n_block - 1) / k.n_block * k.n_block;
-      pthreadpool_parallelize_1d_tile_1d(engine.pool, GemmTile, &task, w_.out, tile, 0);
+    case Kind::kInt8:
+      Quantize(engine, x, rows);
+      RunQuantized(engine, rows, y);
       return;
-    }
   }
+}
+
+bool LinearOp::SharesQuantizedInputWith(const LinearOp& other) const {
+  return kind_ == Kind::kInt8 && other.kind_ == Kind::kInt8 && w_.in == other.w_.in &&
+         w_.smoothing == other.w_.smoothing;
+}
+
+void LinearOp::Quantize(const LinearEngine& engine, const float* x, size_t rows) const {
+  const size_t stride = qgemm::PaddedK(w_.in);
+  engine.kernels->quantize({x, w_.in, rows, w_.in, smoothing_mul_, engine.q, stride, engine.q_scales});
+}
+
+void LinearOp::RunQuantized(const LinearEngine& engine, size_t rows, float* y) const {
+  const qgemm::Kernels& k = *engine.kernels;
+  GemmTask task{&k,
+                {engine.q, qgemm::PaddedK(w_.in), engine.q_scales, packed_, w_.weight.scales, w_.bias, y,
+                 out_stride_, rows, w_.out, w_.in}};
+  const size_t threads = engine.pool ? pthreadpool_get_threads_count(engine.pool) : 1;
+  if (threads <= 1) {
+    k.gemm(task.args, 0, rows, 0, w_.out);
+    return;
+  }
+  // Split the output channels: with batch-1 BERT the rows (tokens) are
+  // few, the channels many.
+  size_t tile = (w_.out + threads - 1) / threads;
+  tile = (tile + k.n_block - 1) / k.n_block * k.n_block;
+  pthreadpool_parallelize_1d_tile_1d(engine.pool, GemmTile, &task, w_.out, tile, 0);
 }
 
 }  // namespace embert

@@ -49,6 +49,13 @@ class LinearOp {
   // x: [rows][in], y: [rows][out_stride]. rows <= the context's max.
   void Run(const LinearEngine& engine, const float* x, size_t rows, float* y) const;
 
+  // Layers that read the same input (Q, K and V) quantize it once: true if
+  // this layer's int8 input equals `other`'s for the same x.
+  bool SharesQuantizedInputWith(const LinearOp& other) const;
+  // Quantizes x into the engine's shared buffer, then runs on it.
+  void Quantize(const LinearEngine& engine, const float* x, size_t rows) const;
+  void RunQuantized(const LinearEngine& engine, size_t rows, float* y) const;
+
   void Release();
 
   const LinearView& view() const { return w_; }

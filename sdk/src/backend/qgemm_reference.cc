@@ -4,19 +4,21 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/vectorize.h"
 #include "backend/qgemm.h"
 
 namespace embert::qgemm {
 namespace {
 
-void QuantizeReference(const QuantizeArgs& args) {
+EMBERT_VECTORIZE void QuantizeReference(const QuantizeArgs& args) {
   for (size_t r = 0; r < args.rows; ++r) {
     const float* x = args.x + r * args.x_stride;
     int8_t* q = args.q + r * args.q_stride;
     float absmax = 0.0f;
     for (size_t c = 0; c < args.cols; ++c) {
       const float v = args.mul ? x[c] * args.mul[c] : x[c];
-      absmax = std::fmax(absmax, std::fabs(v));
+      const float a = std::fabs(v);
+      absmax = a > absmax ? a : absmax;  // as fmax: a NaN never wins
     }
     if (absmax == 0.0f || !std::isfinite(absmax)) {
       // A zero row quantizes to zeros; a non-finite one too, and its scale
@@ -29,7 +31,9 @@ void QuantizeReference(const QuantizeArgs& args) {
     for (size_t c = 0; c < args.cols; ++c) {
       const float v = args.mul ? x[c] * args.mul[c] : x[c];
       float t = std::nearbyint(v * inv);
-      t = std::fmin(127.0f, std::fmax(-127.0f, t));
+      // As fmin(127, fmax(-127, t)): NaN becomes -127, never an int cast of NaN.
+      t = t >= -127.0f ? t : -127.0f;
+      t = t <= 127.0f ? t : 127.0f;
       q[c] = static_cast<int8_t>(t);
     }
     std::memset(q + args.cols, 0, args.q_stride - args.cols);
@@ -37,7 +41,7 @@ void QuantizeReference(const QuantizeArgs& args) {
   }
 }
 
-void GemmReference(const GemmArgs& args, size_t m0, size_t m1, size_t n0, size_t n1) {
+EMBERT_VECTORIZE void GemmReference(const GemmArgs& args, size_t m0, size_t m1, size_t n0, size_t n1) {
   const auto* w = static_cast<const int8_t*>(args.b);
   for (size_t m = m0; m < m1; ++m) {
     const int8_t* a = args.a + m * args.a_stride;

@@ -70,24 +70,29 @@ Status ResolveOptions(const embert_model& model, const embert_context_options* i
                          o.num_threads, kMaxThreads);
   }
   out->threads = o.num_threads == 0 ? 1 : o.num_threads;
-  if (o.engine != EMBERT_ENGINE_AUTO && o.engine != EMBERT_ENGINE_REFERENCE &&
-      o.engine != EMBERT_ENGINE_XNNPACK) {
-    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown engine %d", static_cast<int>(o.engine));
+  // The enums come from C callers: read them as ints (loading an enum that
+  // holds a value outside its enumerators is undefined behaviour in C++).
+  int engine, overflow, utf8;
+  std::memcpy(&engine, &o.engine, sizeof engine);
+  std::memcpy(&overflow, &o.overflow, sizeof overflow);
+  std::memcpy(&utf8, &o.invalid_utf8, sizeof utf8);
+  if (engine != EMBERT_ENGINE_AUTO && engine != EMBERT_ENGINE_REFERENCE && engine != EMBERT_ENGINE_XNNPACK) {
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown engine %d", engine);
   }
 #if !defined(EMBERT_WITH_XNNPACK)
-  if (o.engine == EMBERT_ENGINE_XNNPACK) {
+  if (engine == EMBERT_ENGINE_XNNPACK) {
     return Status::Error(EMBERT_STATUS_UNSUPPORTED, "this build has no XNNPACK engine");
   }
 #endif
-  out->engine = o.engine;
-  if (o.overflow != EMBERT_OVERFLOW_TRUNCATE && o.overflow != EMBERT_OVERFLOW_ERROR) {
-    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown overflow policy");
+  out->engine = static_cast<embert_engine>(engine);
+  if (overflow != EMBERT_OVERFLOW_TRUNCATE && overflow != EMBERT_OVERFLOW_ERROR) {
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown overflow policy %d", overflow);
   }
-  out->overflow = o.overflow;
-  if (o.invalid_utf8 != EMBERT_INVALID_UTF8_ERROR && o.invalid_utf8 != EMBERT_INVALID_UTF8_REPLACE) {
-    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown invalid_utf8 policy");
+  out->overflow = static_cast<embert_overflow>(overflow);
+  if (utf8 != EMBERT_INVALID_UTF8_ERROR && utf8 != EMBERT_INVALID_UTF8_REPLACE) {
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown invalid_utf8 policy %d", utf8);
   }
-  out->invalid_utf8 = o.invalid_utf8;
+  out->invalid_utf8 = static_cast<embert_invalid_utf8>(utf8);
   return Status::Ok();
 }
 

@@ -72,9 +72,16 @@ Status Encode(embert_context* ctx) {
   for (uint32_t l = 0; l < d.layers; ++l) {
     const LayerOps& ops = ctx->layers[l];
     Observe(ctx, l, "attention.input", ctx->hidden, nullptr, H);
-    ops.query.Run(engine, ctx->hidden, S, ctx->wide);
-    ops.key.Run(engine, ctx->hidden, S, ctx->wide + H);
-    ops.value.Run(engine, ctx->hidden, S, ctx->wide + 2 * H);
+    if (ops.query.SharesQuantizedInputWith(ops.key) && ops.query.SharesQuantizedInputWith(ops.value)) {
+      ops.query.Quantize(engine, ctx->hidden, S);  // once for the three projections
+      ops.query.RunQuantized(engine, S, ctx->wide);
+      ops.key.RunQuantized(engine, S, ctx->wide + H);
+      ops.value.RunQuantized(engine, S, ctx->wide + 2 * H);
+    } else {
+      ops.query.Run(engine, ctx->hidden, S, ctx->wide);
+      ops.key.Run(engine, ctx->hidden, S, ctx->wide + H);
+      ops.value.Run(engine, ctx->hidden, S, ctx->wide + 2 * H);
+    }
     if (ctx->pool != nullptr) {
       pthreadpool_parallelize_1d_tile_1d(ctx->pool, AttentionTile, &attention, d.heads,
                                          attention.heads_per_task, 0);

@@ -1,3 +1,4 @@
+#include "core/vectorize.h"
 #include "kernels/activations.h"
 
 #include <cmath>
@@ -6,7 +7,7 @@
 
 namespace embert::kernels {
 
-void Activate(schema::HiddenAct act, float* x, size_t x_stride, size_t rows, size_t cols) {
+EMBERT_VECTORIZE void Activate(schema::HiddenAct act, float* x, size_t x_stride, size_t rows, size_t cols) {
   constexpr float kSqrt2OverPi = 0.79788456080286535588f;
   for (size_t r = 0; r < rows; ++r) {
     float* row = x + r * x_stride;
@@ -27,11 +28,11 @@ void Activate(schema::HiddenAct act, float* x, size_t x_stride, size_t rows, siz
   }
 }
 
-void Tanh(float* x, size_t n) {
+EMBERT_VECTORIZE void Tanh(float* x, size_t n) {
   for (size_t i = 0; i < n; ++i) x[i] = std::tanh(x[i]);
 }
 
-void Softmax(const float* logits, size_t n, float* out) {
+EMBERT_VECTORIZE void Softmax(const float* logits, size_t n, float* out) {
   if (n == 0) return;
   float max = logits[0];
   for (size_t i = 1; i < n; ++i) max = std::fmax(max, logits[i]);

@@ -1,3 +1,4 @@
+#include "core/vectorize.h"
 #include "kernels/attention.h"
 
 #include <cmath>
@@ -9,7 +10,7 @@ namespace embert::kernels {
 // Loops are ordered so that the inner one runs over contiguous memory with
 // no reduction (K is transposed per head first): the compiler vectorises
 // them without -ffast-math.
-void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
+EMBERT_VECTORIZE void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(a.head_dim));
   float* kt = a.scores + a.seq * a.seq;  // [head_dim][seq]
   for (size_t h = h0; h < h1; ++h) {

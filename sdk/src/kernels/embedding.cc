@@ -1,3 +1,4 @@
+#include "core/vectorize.h"
 #include "kernels/embedding.h"
 
 #include <cstring>
@@ -6,7 +7,7 @@
 
 namespace embert::kernels {
 
-void MatrixRow(const MatrixView& m, size_t row, float* out) {
+EMBERT_VECTORIZE void MatrixRow(const MatrixView& m, size_t row, float* out) {
   if (m.int8) {
     const int8_t* w = static_cast<const int8_t*>(m.data) + row * m.cols;
     const float s = m.scales[row];

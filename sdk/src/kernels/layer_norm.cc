@@ -1,10 +1,11 @@
+#include "core/vectorize.h"
 #include "kernels/layer_norm.h"
 
 #include <cmath>
 
 namespace embert::kernels {
 
-void AddLayerNorm(float* x, size_t x_stride, const float* residual, size_t residual_stride,
+EMBERT_VECTORIZE void AddLayerNorm(float* x, size_t x_stride, const float* residual, size_t residual_stride,
                   size_t rows, size_t cols, const float* gamma, const float* beta, float eps) {
   for (size_t r = 0; r < rows; ++r) {
     float* row = x + r * x_stride;
