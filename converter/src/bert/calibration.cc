@@ -164,4 +164,48 @@ Agreement CompareModels(const std::vector<uint8_t>& fp32_model, const std::vecto
   return a;
 }
 
+Evaluation Evaluate(const std::vector<uint8_t>& fp32_model, const std::vector<uint8_t>& int8_model,
+                    const std::vector<std::string>& labels, const std::string& tsv_path) {
+  Session ref(fp32_model), q(int8_model);
+  if (!ref.has_classifier()) throw ConvertError("--evaluate needs a classification head");
+  Evaluation e;
+  double error_sum = 0;
+  size_t error_count = 0;
+  bool first = true;
+  for (const std::string& line : ReadTextLines(tsv_path)) {
+    const size_t last_tab = line.rfind('\t');
+    if (last_tab == std::string::npos) throw ConvertError(tsv_path + ": a line without a TAB-separated label");
+    const std::string text = line.substr(0, last_tab), label = line.substr(last_tab + 1);
+    size_t want = 0;
+    while (want < labels.size() && labels[want] != label) ++want;
+    if (want == labels.size()) {
+      if (first) {  // a header
+        first = false;
+        continue;
+      }
+      throw ConvertError(tsv_path + ": label \"" + label + "\" is not one of the model's");
+    }
+    first = false;
+    if (!ref.Input(text) || !q.Input(text)) throw ConvertError(tsv_path + ": the SDK refused \"" + text + "\"");
+    embert_classification r1, r2;
+    r1.struct_size = r2.struct_size = sizeof r1;
+    embert_classify(ref.ctx(), &r1);
+    const std::vector<float> l1(r1.logits, r1.logits + r1.num_labels);
+    const size_t i1 = r1.index;
+    embert_classify(q.ctx(), &r2);
+    ++e.examples;
+    e.fp32_correct += i1 == want;
+    e.int8_correct += r2.index == want;
+    e.same_top_label += r2.index == i1;
+    for (size_t i = 0; i < l1.size(); ++i) {
+      const double d = std::fabs(double(l1[i]) - r2.logits[i]);
+      e.max_logit_error = std::fmax(e.max_logit_error, d);
+      error_sum += d;
+      ++error_count;
+    }
+  }
+  e.mean_logit_error = error_count ? error_sum / error_count : 0;
+  return e;
+}
+
 }  // namespace embert::convert

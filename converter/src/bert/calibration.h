@@ -32,6 +32,21 @@ struct Agreement {
 Agreement CompareModels(const std::vector<uint8_t>& fp32_model, const std::vector<uint8_t>& int8_model,
                         const std::vector<std::string>& lines);
 
+struct Evaluation {
+  size_t examples = 0;
+  size_t fp32_correct = 0;
+  size_t int8_correct = 0;
+  size_t same_top_label = 0;
+  double max_logit_error = 0;
+  double mean_logit_error = 0;
+};
+
+// A labelled TSV (text<TAB>label or text_a<TAB>text_b<TAB>label; a first line
+// whose label is not one of the model's is taken for a header) run through
+// both files.
+Evaluation Evaluate(const std::vector<uint8_t>& fp32_model, const std::vector<uint8_t>& int8_model,
+                    const std::vector<std::string>& labels, const std::string& tsv_path);
+
 }  // namespace embert::convert
 
 #endif  // EMBERT_CONVERTER_BERT_CALIBRATION_H_

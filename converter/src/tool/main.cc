@@ -28,10 +28,12 @@ const char kUsage[] =
     "  --max-seq-len N  longest input the model will accept (default: the checkpoint's)\n"
     "  --labels FILE    label names, one per line (default: config.json id2label)\n"
     "  --calibration F  text lines (TAB separates a pair): records activation ranges and\n"
-    "                   reports int8-vs-fp32 agreement on them\n";
+    "                   reports int8-vs-fp32 agreement on them\n"
+    "  --evaluate TSV   text<TAB>label (or a<TAB>b<TAB>label) lines: accuracy of the fp32 and\n"
+    "                   int8 files, agreement of their top labels, logit error\n";
 
 struct Args {
-  std::string input, output, quantize = "int8", labels, calibration;
+  std::string input, output, quantize = "int8", labels, calibration, evaluate;
   uint32_t max_seq_len = 0;
   bool quiet = false;
   std::string command_line;
@@ -66,6 +68,8 @@ Args Parse(int argc, char** argv) {
       a.labels = value();
     } else if (arg == "--calibration") {
       a.calibration = value();
+    } else if (arg == "--evaluate") {
+      a.evaluate = value();
     } else if (arg == "--quiet" || arg == "-q") {
       a.quiet = true;
     } else if (arg == "-h" || arg == "--help") {
@@ -161,7 +165,25 @@ int Run(const Args& args) {
     fp32.int8 = false;
     agreement = CompareModels(WriteEmbert(model, fp32, nullptr), bytes, calibration);
   }
+  Evaluation evaluation;
+  if (!args.evaluate.empty()) {
+    WriteOptions fp32 = options;
+    fp32.int8 = false;
+    WriteOptions int8 = options;
+    int8.int8 = true;
+    evaluation = Evaluate(WriteEmbert(model, fp32, nullptr),
+                          options.int8 ? bytes : WriteEmbert(model, int8, nullptr), model.labels, args.evaluate);
+  }
   AtomicFile(args.output).Commit(bytes);
+  if (!args.evaluate.empty()) {
+    const double n = evaluation.examples ? static_cast<double>(evaluation.examples) : 1.0;
+    std::printf("evaluation on %s: %zu examples\n", args.evaluate.c_str(), evaluation.examples);
+    std::printf("  accuracy fp32 %.2f%%, int8 %.2f%% (change %+.2f points)\n", 100.0 * evaluation.fp32_correct / n,
+                100.0 * evaluation.int8_correct / n,
+                100.0 * (double(evaluation.int8_correct) - double(evaluation.fp32_correct)) / n);
+    std::printf("  top label agreement %.2f%%, logit error max %.4g mean %.4g\n", 100.0 * evaluation.same_top_label / n,
+                evaluation.max_logit_error, evaluation.mean_logit_error);
+  }
 
   if (args.quiet) return 0;
   std::printf("%-44s %-5s %12s %12s %10s\n", "tensor", "dtype", "max|err|", "rel. RMS", "bytes");
