@@ -1,6 +1,6 @@
 # Installation: libembert.a, <embert/embert.h>, the CMake package embert
 # (find_package(embert) -> embert::embert), the pkg-config file embert.pc and
-# the tools bert-convert and embert when they are built.
+# the embert tool when it is built (bert-convert installs itself).
 #
 # libembert.a is static, so its consumers must also link what it links:
 # pthreadpool, cpuinfo, XNNPACK (when EMBERT_WITH_XNNPACK), threads, libm and
@@ -85,9 +85,8 @@ endif()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/embert.pc.in ${embert_package_dir}/embert.pc @ONLY)
 install(FILES ${embert_package_dir}/embert.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
-# The tools.
-foreach(tool bert_convert embert_cli)
-  if(TARGET ${tool})
-    install(TARGETS ${tool} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-  endif()
-endforeach()
+# The tools: the embert CLI here; bert-convert installs itself
+# (converter/src/tool) when EMBERT_BUILD_CONVERTER is ON.
+if(TARGET embert_cli)
+  install(TARGETS embert_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()

@@ -20,8 +20,21 @@
 
 static int g_passed = 0;
 static int g_failed = 0;
-/* Distinguishes the scratch files of concurrent runs in one directory. */
-static const char* g_tag = "nomodel";
+/* Distinguishes the scratch files of concurrent runs in one directory:
+ * "nomodel", or the model file's base name. */
+static char g_tag[48] = "nomodel";
+
+static void set_tag(const char* model_path) {
+  const char* base = strrchr(model_path, '/');
+  size_t n = 0;
+  base = base != NULL ? base + 1 : model_path;
+  for (; *base != '\0' && n + 1 < sizeof g_tag; ++base) {
+    const char c = *base;
+    const int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    g_tag[n++] = plain ? c : '_';
+  }
+  g_tag[n] = '\0';
+}
 
 static void check(int ok, int line, const char* what) {
   if (ok) {
@@ -259,7 +272,7 @@ static void test_garbage(void) {
   char err[256];
   embert_model* model = NULL;
   embert_status s;
-  char junk_path[64], empty_path[64];
+  char junk_path[128], empty_path[128];
   sprintf(junk_path, "c_api_test_junk_%s.embert", g_tag);
   sprintf(empty_path, "c_api_test_empty_%s.embert", g_tag);
 
@@ -384,7 +397,7 @@ static void test_load_buffer(const char* path) {
   aligned_buffer b;
   char err[256];
   embert_model* m = NULL;
-  char truncated_path[64];
+  char truncated_path[128];
   embert_status s;
   sprintf(truncated_path, "c_api_test_truncated_%s.embert", g_tag);
   if (!read_file(path, &b)) {
@@ -704,7 +717,7 @@ static void test_with_model(const char* path, const char* expected_label) {
 }
 
 int main(int argc, char** argv) {
-  if (argc > 1) g_tag = "model";
+  if (argc > 1) set_tag(argv[1]);
   printf("embert %s, schema %u\n", embert_version_string(), (unsigned)embert_schema_version());
   test_versions();
   test_status_strings();

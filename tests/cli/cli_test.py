@@ -321,10 +321,21 @@ def test_fill_mask(embert, model, info):
         return
     (p,) = r.json_lines()
     check(len(p["predictions"]) == 2 and all(len(m) == 3 for m in p["predictions"]), f"2 masks x top 3: {p}")
+    r = Run(embert, ["tokenize", "--model", model, "--text", text, "--jsonl"])
+    tokens = r.json_lines()[0]["tokens"] if r.code == 0 else []
+    check(len(p["positions"]) == 2 and all(tokens[i] == "[MASK]" for i in p["positions"]),
+          f"positions point at the [MASK] tokens: {p['positions']} in {tokens}")
+    r = Run(embert, ["fill-mask", "--model", model, "--text", text, "--top-k", "2"])
+    expect(r, 0, what="fill-mask human")
+    check(r.out.count(" | ") == 1 and r.out.count(", ") == 2, f"human fill-mask line\n{r}")
+    r = Run(embert, ["fill-mask", "--model", model, "--text", "no mask here", "--jsonl"])
+    expect(r, 0, what="fill-mask without [MASK]")
+    check(r.json_lines() == [{"positions": [], "predictions": []}], f"no [MASK]: empty lists\n{r}")
     for m in p["predictions"]:
         scores = [x["score"] for x in m]
         check(scores == sorted(scores, reverse=True), "best first")
-        check(all(isinstance(x["token"], str) for x in m), "token strings")
+        check(all(isinstance(x["token"], str) and isinstance(x["id"], int) and 0 <= x["score"] <= 1 for x in m),
+              "token strings, ids and probabilities")
 
 
 def test_bench(embert, model, info):

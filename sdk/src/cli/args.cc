@@ -313,7 +313,7 @@ Options:
   -h, --help          this text
   --version           library and schema versions
 
-Options take their value as the next argument or after '='  (--threads=4).
+Options take their value as the next argument or after '=' (--threads=4).
 
 Exit status: 0 success; 1 runtime error (model, context, I/O, or at least
 one input line failed; the other lines are still processed); 2 usage error.
