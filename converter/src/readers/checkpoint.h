@@ -1,7 +1,11 @@
-// Checkpoint readers: named tensors out of the files people have.
+// Checkpoint readers: named tensors out of the files people have
+// (safetensors, sharded safetensors, torch.save zip and legacy pickle),
+// read natively without Python. Every reader validates all offsets and sizes
+// against the file when it opens it; ReadFloat32 then cannot fail on bounds.
 #ifndef EMBERT_CONVERTER_READERS_CHECKPOINT_H_
 #define EMBERT_CONVERTER_READERS_CHECKPOINT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -11,33 +15,50 @@
 
 namespace embert::convert {
 
+// The safetensors dtypes BERT checkpoints use, plus the unsigned ones the
+// spec also has (U16/U32/U64 appear in real files).
 enum class DType { F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL, U16, U32, U64 };
-const char* DTypeName(DType dtype);
-size_t DTypeSize(DType dtype);
+const char* DTypeName(DType dtype);  // safetensors spelling: "F32", "BF16", "BOOL", ...
+size_t DTypeSize(DType dtype);       // bytes per element
 
 struct TensorInfo {
   std::string name;
   DType dtype;
-  std::vector<int64_t> shape;
+  std::vector<int64_t> shape;  // [] for a scalar; may contain 0 (empty tensor)
 };
 
 class CheckpointReader {
  public:
   virtual ~CheckpointReader() = default;
-  virtual const std::vector<TensorInfo>& tensors() const = 0;  // in file order
-  // Row-major data converted to float32.
+  // In file order: safetensors header order; torch dict insertion order.
+  virtual const std::vector<TensorInfo>& tensors() const = 0;
+  // Row-major contiguous data converted to float32 (views are materialized).
+  // Throws ConvertError for an unknown name.
   virtual std::vector<float> ReadFloat32(const std::string& name) const = 0;
+  // "safetensors", "safetensors-sharded", "torch-zip" or "torch-legacy".
   virtual std::string format() const = 0;
-  // Files read (for provenance), relative to what the caller opened.
+  // Files read (for provenance): the path opened, then any shards.
   virtual std::vector<std::string> files() const = 0;
 };
 
 std::unique_ptr<CheckpointReader> OpenSafetensors(const std::string& path);
+// model.safetensors.index.json {"weight_map": {tensor: shard file}}; shards
+// are looked up next to the index and must be plain file names.
 std::unique_ptr<CheckpointReader> OpenShardedSafetensors(const std::string& index_json_path);
-// pytorch_model.bin: the zip format (torch >= 1.6) or the legacy one, by content.
+// pytorch_model.bin: the zip format (torch >= 1.6) or the legacy pickle
+// format, told apart by content. A pickle is never executed: only the
+// objects torch writes for state dicts are understood, anything else is a
+// ConvertError naming it. Tensors of nested dicts are named by their dotted
+// path ({"state_dict": {"w": t}} gives "state_dict.w").
 std::unique_ptr<CheckpointReader> OpenTorch(const std::string& path);
 
-// Converts `count` little-endian elements of `dtype` at `data` to float32.
+// The same readers over bytes already in memory (fuzzers, tests); `name`
+// stands for the path in error messages.
+std::unique_ptr<CheckpointReader> OpenSafetensorsBytes(std::vector<uint8_t> bytes, const std::string& name);
+std::unique_ptr<CheckpointReader> OpenTorchBytes(std::vector<uint8_t> bytes, const std::string& name);
+
+// Converts `count` little-endian elements of `dtype` at `data` (any
+// alignment) to float32. 64-bit integers beyond 2^24 round to nearest.
 void ToFloat32(DType dtype, const uint8_t* data, size_t count, float* out);
 
 }  // namespace embert::convert

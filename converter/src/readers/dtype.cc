@@ -1,5 +1,4 @@
-#include <cstring>
-
+// Names and element sizes of the checkpoint dtypes.
 #include "readers/checkpoint.h"
 
 namespace embert::convert {
@@ -35,70 +34,11 @@ size_t DTypeSize(DType d) {
     case DType::BF16:
     case DType::I16:
     case DType::U16: return 2;
-    default: return 1;
+    case DType::I8:
+    case DType::U8:
+    case DType::BOOL: return 1;
   }
-}
-
-namespace {
-
-float HalfToFloat(uint16_t h) {
-  const uint32_t sign = uint32_t{h & 0x8000u} << 16;
-  uint32_t exp = (h >> 10) & 0x1F;
-  uint32_t mant = h & 0x3FF;
-  uint32_t bits;
-  if (exp == 0) {
-    if (mant == 0) {
-      bits = sign;
-    } else {  // subnormal: normalise
-      exp = 127 - 15 + 1;
-      while ((mant & 0x400) == 0) {
-        mant <<= 1;
-        --exp;
-      }
-      bits = sign | (exp << 23) | ((mant & 0x3FF) << 13);
-    }
-  } else if (exp == 31) {
-    bits = sign | 0x7F800000u | (mant << 13);
-  } else {
-    bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
-  }
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-
-template <typename T>
-T Load(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);  // little-endian hosts; unaligned data is fine
-  return v;
-}
-
-}  // namespace
-
-void ToFloat32(DType d, const uint8_t* p, size_t n, float* out) {
-  const size_t s = DTypeSize(d);
-  for (size_t i = 0; i < n; ++i, p += s) {
-    switch (d) {
-      case DType::F64: out[i] = static_cast<float>(Load<double>(p)); break;
-      case DType::F32: out[i] = Load<float>(p); break;
-      case DType::F16: out[i] = HalfToFloat(Load<uint16_t>(p)); break;
-      case DType::BF16: {
-        const uint32_t bits = uint32_t{Load<uint16_t>(p)} << 16;
-        std::memcpy(&out[i], &bits, 4);
-        break;
-      }
-      case DType::I64: out[i] = static_cast<float>(Load<int64_t>(p)); break;
-      case DType::I32: out[i] = static_cast<float>(Load<int32_t>(p)); break;
-      case DType::I16: out[i] = static_cast<float>(Load<int16_t>(p)); break;
-      case DType::I8: out[i] = static_cast<float>(Load<int8_t>(p)); break;
-      case DType::U8: out[i] = static_cast<float>(Load<uint8_t>(p)); break;
-      case DType::BOOL: out[i] = *p ? 1.0f : 0.0f; break;
-      case DType::U16: out[i] = static_cast<float>(Load<uint16_t>(p)); break;
-      case DType::U32: out[i] = static_cast<float>(Load<uint32_t>(p)); break;
-      case DType::U64: out[i] = static_cast<float>(Load<uint64_t>(p)); break;
-    }
-  }
+  return 1;
 }
 
 }  // namespace embert::convert

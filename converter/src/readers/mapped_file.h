@@ -1,17 +1,20 @@
-// A read-only memory map of a whole file (checkpoints can be gigabytes:
-// nothing is read until a tensor is asked for).
+// The bytes of one checkpoint file: memory-mapped read-only (a 440 MB
+// BERT-base checkpoint is not read until a tensor is asked for, and only
+// the pages of that tensor), or, for tests and fuzzers, bytes handed over.
 #ifndef EMBERT_CONVERTER_READERS_MAPPED_FILE_H_
 #define EMBERT_CONVERTER_READERS_MAPPED_FILE_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace embert::convert {
 
 class MappedFile {
  public:
   explicit MappedFile(const std::string& path);  // throws ConvertError
+  MappedFile(std::vector<uint8_t> bytes, std::string name);
   ~MappedFile();
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
@@ -22,8 +25,10 @@ class MappedFile {
 
  private:
   std::string path_;
+  std::vector<uint8_t> owned_;
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
+  bool mapped_ = false;
 };
 
 }  // namespace embert::convert
