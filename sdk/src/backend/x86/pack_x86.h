@@ -1,0 +1,47 @@
+// Packed weight layouts of the x86 kernels (portable code, run once per layer
+// when a context is built).
+//
+// Output channels are grouped in panels of `lanes * panel_vecs` channels (one
+// micro-tile's width; the last panel is padded), K in steps of 4. Per panel,
+// per step s (k = 4s .. 4s+3), per vector j of the panel, per lane c (channel
+// panel * width + j * lanes + c):
+//
+//   kDotU8:    4 bytes  W[n][4s+i] + 128 as uint8, i = 0..3
+//              (vpdpbusd multiplies u8 x s8: the weights take the unsigned
+//              side so the activations are used as they are; the kernel
+//              subtracts 128 * sum_k a[m][k], one number per row)
+//   kMaddI16:  a vector of int16 pairs (W[n][4s], W[n][4s+1]), then one of
+//              (W[n][4s+2], W[n][4s+3])
+//              (vpmaddwd on int16 is exact for any int8 product pair, where
+//              vpmaddubsw would saturate)
+//
+// so a micro-tile reads one contiguous stream: per step, panel_vecs units of
+// `lanes` x 4 products each. Padding (K beyond k, channels beyond n) is the
+// value of a zero weight; the activations' own padding is zero too.
+#ifndef EMBERT_SDK_BACKEND_X86_PACK_X86_H_
+#define EMBERT_SDK_BACKEND_X86_PACK_X86_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace embert::qgemm::x86 {
+
+enum class PackKind { kDotU8, kMaddI16 };
+
+struct PackLayout {
+  PackKind kind;
+  size_t lanes;       // int32 lanes of one vector = channels per vector
+  size_t panel_vecs;  // vectors per micro-tile row
+  constexpr size_t Width() const { return lanes * panel_vecs; }
+  constexpr size_t ElementBytes() const { return kind == PackKind::kDotU8 ? 1 : 2; }
+  // Bytes of one K step (4 values) of one panel.
+  constexpr size_t StepBytes() const { return Width() * 4 * ElementBytes(); }
+  constexpr size_t PanelBytes(size_t k) const { return (k + 3) / 4 * StepBytes(); }
+  constexpr size_t Bytes(size_t n, size_t k) const { return (n + Width() - 1) / Width() * PanelBytes(k); }
+};
+
+void PackWeights(const PackLayout& layout, const int8_t* w, size_t n, size_t k, void* packed);
+
+}  // namespace embert::qgemm::x86
+
+#endif  // EMBERT_SDK_BACKEND_X86_PACK_X86_H_

@@ -1,0 +1,24 @@
+// The AVX-VNNI level: VEX vpdpbusd ymm (isa_dot_ymm.h).
+#define EMBERT_X86_TARGET __attribute__((target("avx2,fma,avxvnni")))
+#define EMBERT_X86_DPBUSD_YMM _mm256_dpbusd_avx_epi32
+#include "backend/x86/gemm_tiles.h"
+#include "backend/x86/isa_dot_ymm.h"
+#include "backend/x86/kernels_x86.h"
+#include "backend/x86/pack_x86.h"
+
+namespace embert::qgemm::x86 {
+namespace {
+
+constexpr PackLayout kLayout{PackKind::kDotU8, DotYmm::kLanes, DotYmm::kPanelVecs};
+
+size_t PackedSize(size_t n, size_t k) { return kLayout.Bytes(n, k); }
+void Pack(const int8_t* w, size_t n, size_t k, void* packed) { PackWeights(kLayout, w, n, k, packed); }
+
+}  // namespace
+
+const Kernels& AvxVnniKernels() {
+  static const Kernels k = {"avx-vnni", PackedSize, Pack, QuantizeAvx2, Gemm<DotYmm>, kLayout.Width()};
+  return k;
+}
+
+}  // namespace embert::qgemm::x86
