@@ -1,6 +1,8 @@
 // Fuzzes the tokenizer with arbitrary bytes (split into a pair at the first
 // 0xFF byte, settings from the first byte): it must never crash or read out
-// of bounds, and every token's offsets must be increasing and inside its text.
+// of bounds, and every token's offsets must be non-empty, inside its text and
+// increasing (begin and end never go back; tokens made from one source
+// character, e.g. the jamo of a Hangul syllable, share its span).
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -19,7 +21,9 @@ struct Fixture {
   std::vector<int32_t> specials;
   Fixture() {
     // A small vocabulary with the pieces fuzzed text is likely to hit.
-    vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b", "##a", "##b", "ab", "##ab", "é", "中", "!", "##!", "σ", "ς"};
+    // Hangul jamo and U+0307 make one source character into several tokens.
+    vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b", "##a", "##b", "ab", "##ab", "é", "中",
+             "!", "##!", "σ", "ς", "\xE1\x84\x92", "##\xE1\x85\xA1", "##\xE1\x86\xAB", "i", "##\xCC\x87"};
     for (char c = 'c'; c <= 'z'; ++c) {
       vocab.push_back(std::string(1, c));
       vocab.push_back("##" + std::string(1, c));
@@ -69,17 +73,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   out.spans = spans.data();
   out.capacity = capacity;
   embert::tok::Tokenizer t(&f.index, s);
-  if (!t.Encode(text, n, pair, pair_n, scratch.data(), scratch.size(), &out).ok()) return 0;
-  if (out.count > capacity) std::abort();
-  uint32_t last[2] = {0, 0};
+  const embert::Status st = t.Encode(text, n, pair, pair_n, scratch.data(), scratch.size(), &out);
+  if (!st.ok()) {
+    // The only failures input can cause are the ones the settings ask for.
+    const bool expected = (st.code() == EMBERT_STATUS_INVALID_UTF8 && !s.replace_invalid_utf8) ||
+                          (st.code() == EMBERT_STATUS_SEQUENCE_TOO_LONG && s.error_on_overflow);
+    if (!expected) std::abort();
+    return 0;
+  }
+  if (out.count > capacity || out.count < (pair ? 3u : 2u) || ids[0] != 2 || ids[out.count - 1] != 3) std::abort();
+  for (size_t i = 1; i < out.count; ++i) {
+    if (types[i] < types[i - 1] || types[i] > (pair ? 1 : 0)) std::abort();
+  }
+  uint32_t last_begin[2] = {0, 0}, last_end[2] = {0, 0};
   for (size_t i = 0; i < out.count; ++i) {
     if (ids[i] < 0 || static_cast<size_t>(ids[i]) >= f.vocab.size()) std::abort();
     const embert_token_span& sp = spans[i];
     if (sp.text > 1) std::abort();
     const size_t limit = sp.text == 0 ? n : pair_n;
     if (sp.begin == 0 && sp.end == 0) continue;  // [CLS]/[SEP]
-    if (sp.begin >= sp.end || sp.end > limit || sp.begin < last[sp.text]) std::abort();
-    last[sp.text] = sp.end;
+    if (sp.begin >= sp.end || sp.end > limit) std::abort();
+    if (sp.begin < last_begin[sp.text] || sp.end < last_end[sp.text]) std::abort();
+    last_begin[sp.text] = sp.begin;
+    last_end[sp.text] = sp.end;
   }
   return 0;
 }

@@ -1,8 +1,17 @@
 """BERT's tokenizer in plain Python, following Google's tokenization.py
 (BasicTokenizer + WordpieceTokenizer) and Hugging Face's additions (special
 tokens written in the text stay whole; strip_accents separate from
-lower-casing). Written for this project as an independent reference for the
-C++ tokenizer; uses Python's unicodedata (its Unicode version is Python's).
+lower-casing; lower-casing one character at a time). Written for this project
+as an independent reference for the C++ tokenizer; uses Python's unicodedata
+(its Unicode version is Python's).
+
+Where Google and Hugging Face differ, this follows Hugging Face:
+ * lower-casing: Google lowers each whitespace token with str.lower(), which
+   applies Greek final sigma ("ΟΔΟΣ" -> "οδος"); Hugging Face's slow tokenizer
+   lowers the text one character at a time before BasicTokenizer
+   (PreTrainedTokenizer.tokenize: re.sub("(specials)|(.+?)", ...lower())) and
+   its fast one uses Rust's char::to_lowercase, so neither does ("οδοσ").
+ * truncation of pairs: Hugging Face's "longest_first".
 """
 import unicodedata
 
@@ -61,7 +70,7 @@ class BasicTokenizer:
         words = []
         for token in "".join(out).split():
             if self.lower:
-                token = token.lower()
+                token = "".join(c.lower() for c in token)
             if self.strip:
                 token = "".join(c for c in unicodedata.normalize("NFD", token)
                                 if unicodedata.category(c) != "Mn")
@@ -141,16 +150,23 @@ class FullTokenizer:
 
     def encode(self, text, pair=None, max_len=None):
         """[CLS] a [SEP] (b [SEP]) ids, truncated longest-first to max_len."""
+        return self.encode_with_types(text, pair, max_len)[0]
+
+    def encode_with_types(self, text, pair=None, max_len=None):
+        """(ids, token type ids) of encode()."""
         a = [self.vocab[t] for t in self.tokenize(text)]
         b = [self.vocab[t] for t in self.tokenize(pair)] if pair is not None else None
         if max_len is not None:
             budget = max_len - (3 if b is not None else 2)
+            # Hugging Face's longest_first: drop from the longer side, from the pair on a tie.
             while len(a) + (len(b) if b is not None else 0) > budget:
                 if b is not None and len(b) >= len(a):
                     b.pop()
                 else:
                     a.pop()
         ids = [self.vocab["[CLS]"]] + a + [self.vocab["[SEP]"]]
+        types = [0] * len(ids)
         if b is not None:
             ids += b + [self.vocab["[SEP]"]]
-        return ids
+            types += [1] * (len(b) + 1)
+        return ids, types

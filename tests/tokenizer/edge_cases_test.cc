@@ -77,14 +77,64 @@ TEST(EdgeCases, SpecialTokensInTextStayWhole) {
   EXPECT_EQ(Uncased().Run("[mask]").text, (std::vector<std::string>{"[", "mask", "]"}));
 }
 
-TEST(EdgeCases, GreekFinalSigmaFollowsPythonLower) {
-  TestTokenizer t(std::vector<std::string>{"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82",
-                                           "\xCF\x83\xCE\xB1"},
+TEST(EdgeCases, LowerCasingIsPerCharacterAsHuggingFace) {
+  // Hugging Face lowers one character at a time (the slow tokenizer's
+  // re.sub("(specials)|(.+?)", ... .lower()) in PreTrainedTokenizer.tokenize,
+  // the fast one's char::to_lowercase), so capital sigma is always σ, never
+  // the final ς that Google's str.lower() of a whole word gives. An ς
+  // written in the text stays ς. 'İ'.lower() is "i" + U+0307 (full mapping).
+  TestTokenizer t(std::vector<std::string>{"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
+                                           "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82",   // οδος
+                                           "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83",   // οδοσ
+                                           "i", "##\xCC\x87"},
                   true, false);
-  // ΟΔΟΣ -> οδος (final sigma), ΣΑ -> σα.
-  EXPECT_EQ(t.Run("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 \xCE\xA3\xCE\x91").text.size(), 2u);
-  EXPECT_EQ(t.Run("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3").ids[0], 5);
-  EXPECT_EQ(t.Run("\xCE\xA3\xCE\x91").ids[0], 6);
+  EXPECT_EQ(t.Run("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3").ids, std::vector<int32_t>{6});  // ΟΔΟΣ
+  EXPECT_EQ(t.Run("\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82").ids, std::vector<int32_t>{5});
+  const Tokens r = t.Run("\xC4\xB0");  // İ, without accent stripping
+  EXPECT_EQ(r.ids, (std::vector<int32_t>{7, 8}));
+  ASSERT_EQ(r.spans.size(), 2u);  // both come from the same two bytes
+  EXPECT_EQ(r.spans[0].begin, 0u);
+  EXPECT_EQ(r.spans[1].end, 2u);
+  EXPECT_EQ(r.spans[1].begin, 0u);
+}
+
+TEST(EdgeCases, SurvivingMarksAreInCanonicalOrder) {
+  // NFD sorts consecutive non-starters by combining class. U+1D16D (class
+  // 226) and U+1D165 (class 216) are spacing marks (Mc), so they survive
+  // accent stripping: NFD puts U+1D165 first. A removed Mn of class 0
+  // (U+0E31) between them is a starter and blocks that reordering.
+  const std::string stem = "\xF0\x9D\x85\xA5", dot = "\xF0\x9D\x85\xAD", mai_han = "\xE0\xB8\xB1";
+  TestTokenizer t(std::vector<std::string>{"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "x" + stem + dot,
+                                           "x" + dot + stem},
+                  true, true);
+  EXPECT_EQ(t.Run("x" + dot + stem).ids, std::vector<int32_t>{5});
+  EXPECT_EQ(t.Run("x" + stem + dot).ids, std::vector<int32_t>{5});
+  EXPECT_EQ(t.Run("x" + dot + mai_han + stem).ids, std::vector<int32_t>{6});
+}
+
+TEST(EdgeCases, HangulSyllablesDecomposeIntoJamoSharingTheSpan) {
+  // With accent stripping, NFD turns 한 into the jamo ᄒ ᅡ ᆫ; WordPiece pieces
+  // of one syllable all point at its three bytes (Hugging Face's offsets do).
+  TestTokenizer t(std::vector<std::string>{"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "\xE1\x84\x92",
+                                           "##\xE1\x85\xA1", "##\xE1\x86\xAB"},
+                  true, true);
+  const Tokens r = t.Run("\xED\x95\x9C");
+  EXPECT_EQ(r.ids, (std::vector<int32_t>{5, 6, 7}));
+  for (const auto& s : r.spans) {
+    EXPECT_EQ(s.begin, 0u);
+    EXPECT_EQ(s.end, 3u);
+  }
+}
+
+TEST(EdgeCases, ManySpecialTokensAreAllKeptWhole) {
+  // More special tokens than any fixed table would hold; the longest match wins.
+  std::vector<std::string> vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
+  for (int i = 0; i < 300; ++i) vocab.push_back("[unused" + std::to_string(i) + "]");
+  TestTokenizer t(vocab, true, true);
+  std::vector<int32_t> specials;
+  for (int32_t i = 0; i < static_cast<int32_t>(vocab.size()); ++i) specials.push_back(i);
+  t.settings().special_ids = Span<const int32_t>(specials.data(), specials.size());
+  EXPECT_EQ(t.Run("[unused299][unused29]x[unused2]").ids, (std::vector<int32_t>{304, 34, 1, 7}));
 }
 
 struct BadUtf8 {

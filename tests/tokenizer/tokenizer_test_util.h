@@ -26,6 +26,7 @@ inline std::vector<std::string> ReadVocab(const std::string& path) {
 
 struct Tokens {
   std::vector<int32_t> ids;
+  std::vector<int32_t> types;
   std::vector<std::string> text;
   std::vector<embert_token_span> spans;
   size_t truncated = 0;
@@ -78,6 +79,7 @@ class TestTokenizer {
       const bool added = (i == 0) || (ids[i] == settings_.sep_id && spans[i].begin == spans[i].end);
       if (added && !keep_specials) continue;
       r.ids.push_back(ids[i]);
+      r.types.push_back(types[i]);
       r.text.push_back(vocab_[static_cast<size_t>(ids[i])]);
       r.spans.push_back(spans[i]);
     }

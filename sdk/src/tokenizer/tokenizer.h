@@ -17,6 +17,10 @@
 
 namespace embert::tok {
 
+namespace detail {
+struct VocabProbe;
+}
+
 // Version of the VocabIndex byte format; stored in the model beside it.
 constexpr uint32_t kVocabIndexFormat = 1;
 
@@ -42,9 +46,16 @@ class VocabIndex {
 
  private:
   friend class Tokenizer;
+  friend struct detail::VocabProbe;
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
   uint32_t vocab_size_ = 0;
+  // Where Open found the parts, so that lookups do not re-derive them.
+  const uint8_t* slots_ = nullptr;
+  const uint8_t* offsets_ = nullptr;
+  const uint8_t* pool_ = nullptr;
+  uint32_t slot_mask_ = 0;
+  uint32_t max_key_bytes_ = 0;
 };
 
 struct Settings {
@@ -75,7 +86,7 @@ class Tokenizer {
  public:
   Tokenizer() = default;
   // `index` and the strings behind `settings.special_ids` must outlive this.
-  Tokenizer(const VocabIndex* index, const Settings& settings) : index_(index), settings_(settings) {}
+  Tokenizer(const VocabIndex* index, const Settings& settings);
 
   // Scratch bytes Encode needs to produce up to `max_tokens` tokens, for any
   // text length.
@@ -89,6 +100,9 @@ class Tokenizer {
  private:
   const VocabIndex* index_ = nullptr;
   Settings settings_;
+  // What each byte means where a character starts (text_pass.h), computed
+  // once from the settings and the special tokens' first bytes.
+  uint8_t byte_kinds_[256] = {};
 };
 
 }  // namespace embert::tok

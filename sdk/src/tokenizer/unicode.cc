@@ -1,53 +1,61 @@
+// Lookups in the generated tables (see gen_unicode_tables.py).
 #include "tokenizer/unicode.h"
 
 namespace embert::tok {
 namespace {
 
-struct Range {
-  uint32_t start, end;
+struct ClassRun {
+  uint32_t first, last;
+  uint8_t value;
 };
-struct ClassRange {
-  uint32_t start, end;
-  uint8_t bits;
+struct LowerRun {
+  uint32_t first;
+  uint16_t count;  // code points first, first + stride, ...
+  uint8_t stride;
+  int32_t delta;
 };
 struct Mapping {
   uint32_t cp;
-  uint16_t offset;
+  uint16_t offset;  // into kPool
   uint8_t length;
 };
 
 #include "tokenizer/unicode_tables.inc"  // generated in the build tree
 
-template <typename T, size_t N>
-const T* FindRange(const T (&table)[N], uint32_t c) {
+// Index of the last entry whose first code point is <= c, or N.
+template <typename T, size_t N, typename First>
+size_t LastAtOrBefore(const T (&table)[N], uint32_t c, First first) {
   size_t lo = 0, hi = N;
   while (lo < hi) {
     const size_t mid = (lo + hi) / 2;
-    if (table[mid].end < c) {
+    if (first(table[mid]) <= c) {
       lo = mid + 1;
-    } else if (table[mid].start > c) {
-      hi = mid;
     } else {
-      return &table[mid];
+      hi = mid;
     }
   }
-  return nullptr;
+  return lo == 0 ? N : lo - 1;
+}
+
+template <size_t N>
+const ClassRun* FindRun(const ClassRun (&table)[N], uint32_t c) {
+  const size_t i = LastAtOrBefore(table, c, [](const ClassRun& r) { return r.first; });
+  return i < N && c <= table[i].last ? &table[i] : nullptr;
 }
 
 template <size_t N>
 const Mapping* FindMapping(const Mapping (&table)[N], uint32_t c) {
-  size_t lo = 0, hi = N;
-  while (lo < hi) {
-    const size_t mid = (lo + hi) / 2;
-    if (table[mid].cp < c) {
-      lo = mid + 1;
-    } else if (table[mid].cp > c) {
-      hi = mid;
-    } else {
-      return &table[mid];
-    }
+  const size_t i = LastAtOrBefore(table, c, [](const Mapping& m) { return m.cp; });
+  return i < N && table[i].cp == c ? &table[i] : nullptr;
+}
+
+size_t Expand(const Mapping* m, uint32_t c, uint32_t* out) {
+  if (m == nullptr) {
+    out[0] = c;
+    return 1;
   }
-  return nullptr;
+  for (size_t i = 0; i < m->length; ++i) out[i] = kPool[m->offset + i];
+  return m->length;
 }
 
 // Hangul syllables decompose algorithmically (Unicode 3.12).
@@ -57,10 +65,11 @@ constexpr uint32_t kTCount = 28, kNCount = 21 * 28, kSCount = 19 * 21 * 28;
 }  // namespace
 
 uint8_t ClassOf(uint32_t c) {
-  if (c > 0x10FFFF) return kControl;
-  if (FindRange(kAssignedRanges, c) == nullptr) return kControl;  // Cn
-  const ClassRange* r = FindRange(kClassRanges, c);
-  return r ? r->bits : 0;
+  if (c >= kStage1Limit) {
+    const ClassRun* r = FindRun(kTail, c);
+    return r ? r->value : uint8_t{kControl};  // unassigned, private use, or > U+10FFFF
+  }
+  return kStage2[(size_t{kStage1[c >> kBlockShift]} << kBlockShift) | (c & ((1u << kBlockShift) - 1))];
 }
 
 size_t ToLower(uint32_t c, uint32_t* out) {
@@ -68,13 +77,15 @@ size_t ToLower(uint32_t c, uint32_t* out) {
     out[0] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
     return 1;
   }
-  const Mapping* m = FindMapping(kLower, c);
-  if (m == nullptr) {
-    out[0] = c;
-    return 1;
+  if (const Mapping* m = FindMapping(kLowerSpecial, c)) return Expand(m, c, out);
+  const size_t i = LastAtOrBefore(kLowerRuns, c, [](const LowerRun& r) { return r.first; });
+  out[0] = c;
+  if (i < sizeof(kLowerRuns) / sizeof(kLowerRuns[0])) {
+    const LowerRun& r = kLowerRuns[i];
+    const uint32_t k = c - r.first;
+    if (k % r.stride == 0 && k / r.stride < r.count) out[0] = static_cast<uint32_t>(static_cast<int32_t>(c) + r.delta);
   }
-  for (size_t i = 0; i < m->length; ++i) out[i] = kPool[m->offset + i];
-  return m->length;
+  return 1;
 }
 
 size_t Decompose(uint32_t c, uint32_t* out) {
@@ -87,19 +98,12 @@ size_t Decompose(uint32_t c, uint32_t* out) {
     out[2] = kTBase + t;
     return 3;
   }
-  const Mapping* m = c < 0xC0 ? nullptr : FindMapping(kDecomp, c);
-  if (m == nullptr) {
-    out[0] = c;
-    return 1;
-  }
-  for (size_t i = 0; i < m->length; ++i) out[i] = kPool[m->offset + i];
-  return m->length;
+  return Expand(c < 0xC0 ? nullptr : FindMapping(kDecomp, c), c, out);
 }
 
 uint8_t CombiningClass(uint32_t c) {
-  if (c < 0x300) return 0;
-  const ClassRange* r = FindRange(kCombining, c);
-  return r ? r->bits : 0;
+  const ClassRun* r = FindRun(kCombining, c);
+  return r ? r->value : 0;
 }
 
 const char* UnicodeVersion() { return EMBERT_UNICODE_VERSION; }

@@ -12,6 +12,14 @@ using vocab_index::ReadU32;
 
 bool IsContinuation(const uint8_t* s, size_t n) { return n > 2 && s[0] == '#' && s[1] == '#'; }
 
+// Vocabulary keys are a few bytes long: an inline loop beats a call to memcmp.
+inline bool Equal(const uint8_t* a, const uint8_t* b, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 void PutU32(std::vector<uint8_t>* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out->push_back(static_cast<uint8_t>(v >> (8 * i)));
 }
@@ -48,7 +56,6 @@ std::vector<uint8_t> BuildVocabIndex(const std::vector<std::string>& vocab) {
     offset += static_cast<uint32_t>(t.size());
   }
   PutU32(&out, offset);
-  const size_t pool_at = out.size();
   for (const auto& t : vocab) {
     for (char c : t) out.push_back(static_cast<uint8_t>(c));
   }
@@ -75,7 +82,6 @@ std::vector<uint8_t> BuildVocabIndex(const std::vector<std::string>& vocab) {
       }
     }
   }
-  (void)pool_at;
   return out;
 }
 
@@ -108,9 +114,25 @@ Status VocabIndex::Open(const uint8_t* data, size_t size, uint32_t format, uint3
     prev = o;
   }
   if (prev != pool) return bad("offsets do not end at the pool's end");
+  // WordPiece never tries a piece longer than max_key_bytes: it must be the
+  // real longest key, or some tokens could never be found.
+  const uint8_t* pool_p = off_p + 4 * (uint64_t{vocab_size} + 1);
+  uint32_t longest = 0;
+  for (uint32_t i = 0; i < vocab_size; ++i) {
+    const uint32_t begin = ReadU32(off_p + 4u * i);
+    const uint32_t len = ReadU32(off_p + 4u * (i + 1)) - begin;
+    const uint32_t key = IsContinuation(pool_p + begin, len) ? len - 2 : len;
+    if (key > longest) longest = key;
+  }
+  if (longest != max_key) return bad("longest key disagrees with the header");
   out->data_ = data;
   out->size_ = size;
   out->vocab_size_ = vocab_size;
+  out->slots_ = slot_p;
+  out->offsets_ = off_p;
+  out->pool_ = pool_p;
+  out->slot_mask_ = static_cast<uint32_t>(slots - 1);
+  out->max_key_bytes_ = static_cast<uint32_t>(max_key);
   return Status::Ok();
 }
 
@@ -124,25 +146,20 @@ int32_t VocabIndex::Find(const char* s, size_t n) const {
 
 int32_t VocabIndex::FindKey(bool continuation, const uint8_t* key, size_t n, uint32_t hash) const {
   if (data_ == nullptr) return -1;
-  const uint32_t slots = ReadU32(data_ + 12);
-  const uint8_t* slot_p = data_ + vocab_index::kHeaderBytes;
-  const uint8_t* off_p = slot_p + 4u * slots;
-  const uint8_t* pool = off_p + 4u * (vocab_size_ + 1);
+  const size_t want = continuation ? n + 2 : n;
   // Open() checked every slot, so the table has at most vocab_size filled
-  // slots and the probe ends at an empty one within `slots` steps.
-  for (uint32_t step = 0; step < slots; ++step) {
-    const uint32_t v = ReadU32(slot_p + 4u * ((hash + step) & (slots - 1)));
+  // slots and the probe ends at an empty one within slot_mask_ + 1 steps.
+  for (uint32_t step = 0; step <= slot_mask_; ++step) {
+    const uint32_t v = ReadU32(slots_ + 4u * ((hash + step) & slot_mask_));
     if (v == 0) return -1;
     const uint32_t id = v - 1;
-    const uint32_t begin = ReadU32(off_p + 4u * id);
-    const uint32_t end = ReadU32(off_p + 4u * (id + 1));
-    const uint8_t* t = pool + begin;
-    const size_t len = end - begin;
+    const uint32_t begin = ReadU32(offsets_ + 4u * id);
+    const uint32_t len = ReadU32(offsets_ + 4u * (id + 1)) - begin;
+    if (len != want) continue;
+    const uint8_t* t = pool_ + begin;
     if (continuation) {
-      if (len == n + 2 && t[0] == '#' && t[1] == '#' && std::memcmp(t + 2, key, n) == 0) {
-        return static_cast<int32_t>(id);
-      }
-    } else if (len == n && std::memcmp(t, key, n) == 0 && !IsContinuation(t, len)) {
+      if (t[0] == '#' && t[1] == '#' && Equal(t + 2, key, n)) return static_cast<int32_t>(id);
+    } else if (Equal(t, key, n) && !IsContinuation(t, len)) {
       return static_cast<int32_t>(id);
     }
   }
@@ -151,15 +168,12 @@ int32_t VocabIndex::FindKey(bool continuation, const uint8_t* key, size_t n, uin
 
 bool VocabIndex::Token(int32_t id, const uint8_t** text, size_t* size) const {
   if (data_ == nullptr || id < 0 || static_cast<uint32_t>(id) >= vocab_size_) return false;
-  const uint32_t slots = ReadU32(data_ + 12);
-  const uint8_t* off_p = data_ + vocab_index::kHeaderBytes + 4u * slots;
-  const uint8_t* pool = off_p + 4u * (vocab_size_ + 1);
-  const uint32_t begin = ReadU32(off_p + 4u * static_cast<uint32_t>(id));
-  *text = pool + begin;
-  *size = ReadU32(off_p + 4u * (static_cast<uint32_t>(id) + 1)) - begin;
+  const uint32_t begin = ReadU32(offsets_ + 4u * static_cast<uint32_t>(id));
+  *text = pool_ + begin;
+  *size = ReadU32(offsets_ + 4u * (static_cast<uint32_t>(id) + 1)) - begin;
   return true;
 }
 
-uint32_t VocabIndex::max_key_bytes() const { return data_ ? ReadU32(data_ + 16) : 0; }
+uint32_t VocabIndex::max_key_bytes() const { return max_key_bytes_; }
 
 }  // namespace embert::tok

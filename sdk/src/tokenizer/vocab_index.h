@@ -15,6 +15,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "tokenizer/tokenizer.h"
+
 namespace embert::tok::vocab_index {
 
 constexpr size_t kHeaderBytes = 24;
@@ -34,5 +36,17 @@ inline uint32_t ReadU32(const uint8_t* p) {
 }
 
 }  // namespace embert::tok::vocab_index
+
+namespace embert::tok::detail {
+
+// The lookups of a word's candidate pieces are independent: touching their
+// slots first lets the cache misses overlap instead of queueing up.
+struct VocabProbe {
+  static void Prefetch(const VocabIndex& index, uint32_t hash) {
+    if (index.slots_ != nullptr) __builtin_prefetch(index.slots_ + 4u * (hash & index.slot_mask_));
+  }
+};
+
+}  // namespace embert::tok::detail
 
 #endif  // EMBERT_SDK_TOKENIZER_VOCAB_INDEX_H_
