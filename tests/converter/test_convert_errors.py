@@ -115,6 +115,23 @@ def case_bad_json(d):
     return "config.json"
 
 
+def case_added_token_gap(d):
+    # An added token must follow vocab.txt directly (the fixture has 100 tokens).
+    with open(os.path.join(d, "added_tokens.json"), "w") as f:
+        json.dump({"<new>": 105}, f)
+    return "<new>"
+
+
+def case_labels_do_not_match_classifier(d):
+    edit_config(d, id2label={"0": "a", "1": "b", "2": "c"}, label2id={"a": 0, "b": 1, "c": 2})
+    return "classifier.weight"
+
+
+def case_unsupported_activation(d):
+    edit_config(d, hidden_act="silu")
+    return "silu"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--convert", required=True)

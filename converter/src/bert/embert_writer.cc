@@ -1,5 +1,6 @@
 #include "bert/embert_writer.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "bert/quantize.h"
@@ -125,10 +126,9 @@ class Writer {
     uint32_t max_len = c.max_position_embeddings;
     if (t.max_seq_len != 0 && t.max_seq_len < max_len) max_len = t.max_seq_len;
     if (options_.max_seq_len != 0) {
-      if (options_.max_seq_len < 3 || options_.max_seq_len > c.max_position_embeddings) {
-        throw ConvertError("--max-seq-len must be in [3, " + std::to_string(c.max_position_embeddings) + "]");
-      }
-      max_len = options_.max_seq_len;
+      // An input longer than the position table cannot be run: clamp.
+      if (options_.max_seq_len < 3) throw ConvertError("max_seq_len must be at least 3 ([CLS] x [SEP])");
+      max_len = std::min(options_.max_seq_len, c.max_position_embeddings);
     }
     const s::StripAccents strip = t.strip_accents < 0  ? s::StripAccents::FOLLOW_LOWER_CASE
                                   : t.strip_accents > 0 ? s::StripAccents::STRIP

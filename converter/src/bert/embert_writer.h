@@ -28,7 +28,7 @@ struct SourceFile {
 
 struct WriteOptions {
   bool int8 = true;
-  uint32_t max_seq_len = 0;  // 0: the tokenizer's or the config's
+  uint32_t max_seq_len = 0;  // 0: the tokenizer's or the config's; clamped to max_position_embeddings
   std::vector<ActivationStat> activation_stats;
   std::vector<SourceFile> sources;
   std::string converter_version;

@@ -16,8 +16,10 @@ struct QuantizedMatrix {
   double relative_rms = 0;     // ||W - Wq|| / ||W||
 };
 
-// scale[r] = max|W[r]| / 127 (1 for an all-zero row, so it stays finite and
-// positive), q = nearest-even(W / scale) clamped to [-127, 127].
+// scale[r] = max|W[r]| / 127 in float (1 when that is below FLT_MIN, i.e. an
+// all-zero or denormal row, so that every scale is finite and positive),
+// q = nearest-even(W / scale) with the quotient in double, clamped to
+// [-127, 127]; hence |W - q * scale| <= scale / 2 for every weight.
 QuantizedMatrix QuantizePerRow(const Matrix& m);
 
 }  // namespace embert::convert

@@ -139,6 +139,10 @@ int Run(const Args& args) {
     }
     model.labels = labels;
   }
+  if (args.max_seq_len > model.config.max_position_embeddings) {
+    std::fprintf(stderr, "bert-convert: warning: --max-seq-len %u exceeds the %u positions the model has; using %u\n",
+                 args.max_seq_len, model.config.max_position_embeddings, model.config.max_position_embeddings);
+  }
   WriteOptions options;
   options.max_seq_len = args.max_seq_len;
   options.converter_version = std::string("bert-convert ") + embert_version_string();

@@ -1,0 +1,20 @@
+// Small file helpers shared by the Hugging Face directory readers.
+#ifndef EMBERT_CONVERTER_BERT_HF_FILES_H_
+#define EMBERT_CONVERTER_BERT_HF_FILES_H_
+
+#include <string>
+
+#include "json/json.h"
+
+namespace embert::convert {
+
+// A regular file (not a directory) exists at `path`.
+bool IsFile(const std::string& path);
+// The whole file; ConvertError naming it if it cannot be read.
+std::string ReadText(const std::string& path);
+// The file parsed as JSON; parse errors become ConvertError naming the file.
+json::Value ReadJson(const std::string& path);
+
+}  // namespace embert::convert
+
+#endif  // EMBERT_CONVERTER_BERT_HF_FILES_H_
