@@ -25,13 +25,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import bert_ref  # noqa: E402
 
 
-def cases(bert, rng):
+def cases(bert, rng, cls_id):
     V = bert.config["vocab_size"]
     P = bert.config["max_position_embeddings"]
     out = []
     for n in (1, 2, 5, 16, min(P, 40), P):
         ids = rng.integers(5, V, size=n)
-        ids[0] = 2 if V > 3 else ids[0]
+        ids[0] = cls_id
         out.append((ids.tolist(), [0] * n, None))
     n = min(P, 24)  # a sentence pair
     out.append((rng.integers(5, V, size=n).tolist(), [0] * (n // 2) + [1] * (n - n // 2), None))
@@ -51,8 +51,11 @@ def main():
     ap.add_argument("--int8-logit-tol", type=float, default=0.1)
     a = ap.parse_args()
     bert = bert_ref.Bert(a.hf)
+    vocab = open(os.path.join(a.hf, "vocab.txt"), encoding="utf-8").read().split("\n")
+    ids_of = {t: i for i, t in enumerate(vocab)}
+    mask_id, cls_id, sep_id = ids_of.get("[MASK]", -1), ids_of.get("[CLS]", 2), ids_of.get("[SEP]", 3)
     rng = np.random.default_rng(7)
-    cs = cases(bert, rng)
+    cs = cases(bert, rng, cls_id)
     lines = []
     for ids, types, mask in cs:
         lines.append("%s;%s;%s" % (",".join(map(str, ids)), ",".join(map(str, types)),
@@ -107,14 +110,14 @@ def main():
             e = abs(got["nsp_is_next"] - bert.nsp_probs(h)[0])
             checks.append(("next sentence", e <= 1e-4, e))
         if "mlm_positions" in got and not a.int8:
-            checks.append(("no [MASK] in random ids", got["mlm_positions"] == [p for p, t in enumerate(ids) if t == 4], 0))
+            checks.append(("no [MASK] in random ids", got["mlm_positions"] == [p for p, t in enumerate(ids) if t == mask_id], 0))
         for name, ok, value in checks:
             if not ok:
                 failures += 1
                 print("FAIL %s (n=%d, mask=%s): %s" % (name, len(ids), bool(mask), value))
-    # fill-mask: put [MASK] (id 4) in a sequence and compare the top 5.
-    if "[MASK]" in open(os.path.join(a.hf, "vocab.txt")).read().split("\n") and "cls.predictions.bias" in bert.w:
-        ids = [2, 10, 4, 11, 12, 4, 3]
+    # fill-mask: put [MASK] in a sequence and compare the top 5.
+    if mask_id >= 0 and "cls.predictions.bias" in bert.w:
+        ids = [cls_id, 10, mask_id, 11, 12, mask_id, sep_id]
         run = subprocess.run([a.probe, a.model, "--engine", a.engine], input=",".join(map(str, ids)) + ";;\n",
                              capture_output=True, text=True)
         got = json.loads(run.stdout)
