@@ -21,6 +21,8 @@
 #   EMBERT_ARM_CPU          -mcpu of the build (default: generic), see README.md
 #   EMBERT_QEMU_BENCHMARKS  ON to cross-build the benchmarks too (default OFF)
 #   EMBERT_QEMU_JOBS        parallel jobs (default: nproc)
+#   EMBERT_HOST_BUILD       native build giving the x86-64 reference tools
+#                           (default build-host-tools; CI passes its own build)
 #
 # Left out under emulation: install_consumer, which installs the build and
 # then compiles and runs a consumer program with the host's shell and CMake
@@ -55,12 +57,23 @@ say "host packages (platforms/linux/install-deps.sh) and the $arch sysroot"
 platforms/linux/install-deps.sh
 sysroot=$(platforms/raspberry-pi/setup-sysroot.sh "$arch")
 
+# The x86-64 tools the cross-target agreement test compares against
+# (tests/cross_target): a native build, incremental if it exists.
+host_build=${EMBERT_HOST_BUILD:-build-host-tools}
+say "host tools in $host_build (bert-convert, embert)"
+if [ ! -f "$host_build/CMakeCache.txt" ]; then
+  cmake -S . -B "$host_build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DEMBERT_BUILD_TESTS=OFF \
+    -DEMBERT_BUILD_BENCHMARKS=OFF -DEMBERT_BUILD_FIRMWARE_EXAMPLE=OFF > /dev/null
+fi
+cmake --build "$host_build" -j "$jobs" --target bert_convert embert_cli
+host_tools=$(cd "$host_build/bin" && pwd)
+
 say "configure $build"
 mkdir -p "$build"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE="$root/platforms/raspberry-pi/$arch.cmake" \
   -DEMBERT_SYSROOT="$sysroot" -DEMBERT_ARM_CPU="${EMBERT_ARM_CPU:-}" \
-  -DEMBERT_BUILD_BENCHMARKS="${EMBERT_QEMU_BENCHMARKS:-OFF}" > "$build/embert-configure.log" ||
+  -DEMBERT_BUILD_BENCHMARKS="${EMBERT_QEMU_BENCHMARKS:-OFF}" -DEMBERT_HOST_TOOLS_DIR="$host_tools" > "$build/embert-configure.log" ||
   { cat "$build/embert-configure.log"; exit 1; }
 
 say "build"
