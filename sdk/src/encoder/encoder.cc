@@ -27,6 +27,49 @@ void AttentionTile(void* context, size_t h0, size_t count) {
   kernels::Attention(args, h0, h0 + count);
 }
 
+// Row-wise kernels split across the pool: every row is computed by one
+// thread with the same code, so results do not depend on the thread count.
+struct ActivateTask {
+  schema::HiddenAct act;
+  float* x;
+  size_t cols;
+};
+
+void ActivateRows(void* context, size_t r0, size_t count) {
+  const auto* t = static_cast<const ActivateTask*>(context);
+  kernels::Activate(t->act, t->x + r0 * t->cols, t->cols, count, t->cols);
+}
+
+struct LayerNormTask {
+  float* x;
+  const float* residual;
+  size_t cols;
+  const float* gamma;
+  const float* beta;
+  float eps;
+};
+
+void LayerNormRows(void* context, size_t r0, size_t count) {
+  const auto* t = static_cast<const LayerNormTask*>(context);
+  kernels::AddLayerNorm(t->x + r0 * t->cols, t->cols, t->residual + r0 * t->cols, t->cols, count, t->cols,
+                        t->gamma, t->beta, t->eps);
+}
+
+void ForRows(const embert_context* ctx, pthreadpool_task_1d_tile_1d_t fn, void* task, size_t rows) {
+  const size_t threads = ctx->pool != nullptr ? pthreadpool_get_threads_count(ctx->pool) : 1;
+  if (threads <= 1) {
+    fn(task, 0, rows);
+    return;
+  }
+  pthreadpool_parallelize_1d_tile_1d(ctx->pool, fn, task, rows, (rows + threads - 1) / threads, 0);
+}
+
+void AddLayerNormRows(const embert_context* ctx, float* x, const float* residual, size_t rows, size_t cols,
+                      const float* gamma, const float* beta, float eps) {
+  LayerNormTask t{x, residual, cols, gamma, beta, eps};
+  ForRows(ctx, LayerNormRows, &t, rows);
+}
+
 void Observe(embert_context* ctx, uint32_t layer, const char* point, const float* a,
              const float* addend, size_t cols) {
   if (ctx->observer == nullptr) return;
@@ -91,16 +134,17 @@ Status Encode(embert_context* ctx) {
     Observe(ctx, l, "attention_output.input", ctx->attended, nullptr, H);
     ops.attention_output.Run(engine, ctx->attended, S, ctx->branch);
     Observe(ctx, l, "attention_norm.input", ctx->hidden, ctx->branch, H);
-    kernels::AddLayerNorm(ctx->hidden, H, ctx->branch, H, S, H, ops.attention_norm.gamma,
-                          ops.attention_norm.beta, d.layer_norm_eps);
+    AddLayerNormRows(ctx, ctx->hidden, ctx->branch, S, H, ops.attention_norm.gamma, ops.attention_norm.beta,
+                     d.layer_norm_eps);
     ops.intermediate.Run(engine, ctx->hidden, S, ctx->wide);
     Observe(ctx, l, "intermediate.output", ctx->wide, nullptr, I);
-    kernels::Activate(d.act, ctx->wide, I, S, I);
+    ActivateTask activate{d.act, ctx->wide, I};
+    ForRows(ctx, ActivateRows, &activate, S);
     Observe(ctx, l, "output.input", ctx->wide, nullptr, I);
     ops.output.Run(engine, ctx->wide, S, ctx->branch);
     Observe(ctx, l, "output_norm.input", ctx->hidden, ctx->branch, H);
-    kernels::AddLayerNorm(ctx->hidden, H, ctx->branch, H, S, H, ops.output_norm.gamma,
-                          ops.output_norm.beta, d.layer_norm_eps);
+    AddLayerNormRows(ctx, ctx->hidden, ctx->branch, S, H, ops.output_norm.gamma, ops.output_norm.beta,
+                     d.layer_norm_eps);
     Observe(ctx, l, "output", ctx->hidden, nullptr, H);
   }
   ctx->encoded = true;

@@ -2,58 +2,147 @@
 #include "kernels/attention.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "kernels/fast_math.h"
 
 namespace embert::kernels {
+namespace {
 
-// Loops are ordered so that the inner one runs over contiguous memory with
-// no reduction (K is transposed per head first): the compiler vectorises
-// them without -ffast-math.
+constexpr size_t kLanes = kAttentionLanes;
+
+// The helpers must be inlined into each vector clone of Attention, or they
+// would be compiled for the baseline ISA only.
+#define EMBERT_ATTENTION_INLINE inline __attribute__((always_inline))
+
+// Sixteen floats as one value (GCC/Clang vector extension): one register on
+// AVX-512, two on AVX2, four on SSE or NEON. Operations are element-wise
+// IEEE arithmetic, so every target computes the same bits.
+// The helpers taking and returning it are always inlined, so the note that
+// passing it by value depends on the ISA (-Wpsabi) does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
+
+EMBERT_ATTENTION_INLINE Lanes Load(const float* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+EMBERT_ATTENTION_INLINE void Store(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+
+// Every output element is summed in the same order as the plain triple loop
+// (over head_dim for scores, over keys for the context), so blocking changes
+// speed, not results. The blocks keep kRows x kLanes sums in registers: the
+// compiler vectorises the fixed-size lane loops without -ffast-math.
+
+// s[r][j] = sum_d (q_r[d] * scale) * kt[d][j] for j in [0, padded).
+template <size_t kRows>
+EMBERT_ATTENTION_INLINE void Scores(const float* const* q, const float* kt, size_t padded, size_t head_dim,
+                   float scale, float* s) {
+  for (size_t j0 = 0; j0 < padded; j0 += kLanes) {
+    Lanes acc[kRows] = {};
+    for (size_t d = 0; d < head_dim; ++d) {
+      const Lanes k = Load(kt + d * padded + j0);
+      for (size_t r = 0; r < kRows; ++r) acc[r] += (q[r][d] * scale) * k;
+    }
+    for (size_t r = 0; r < kRows; ++r) Store(s + r * padded + j0, acc[r]);
+  }
+}
+
+// In place: scores to probabilities over the unmasked keys of [0, seq).
+// Returns false when every key is masked (the row's context is zero).
+EMBERT_ATTENTION_INLINE bool Softmax(float* s, size_t seq, size_t padded, const int32_t* mask) {
+  // Masked keys and the padding get -inf: exactly 0 after the exponential
+  // (Hugging Face adds float32's lowest value, which also underflows to 0).
+  for (size_t j = 0; j < seq; ++j) s[j] = (mask != nullptr && mask[j] == 0) ? -INFINITY : s[j];
+  for (size_t j = seq; j < padded; ++j) s[j] = -INFINITY;
+  Lanes lane_max = Load(s);
+  for (size_t j0 = kLanes; j0 < padded; j0 += kLanes) {
+    const Lanes x = Load(s + j0);
+    lane_max = x > lane_max ? x : lane_max;
+  }
+  float max = -INFINITY;
+  for (size_t l = 0; l < kLanes; ++l) max = lane_max[l] > max ? lane_max[l] : max;
+  if (max == -INFINITY) return false;
+  for (size_t j = 0; j < padded; ++j) s[j] = FastExp(s[j] - max);
+  // Sixteen partial sums in a fixed order: the same result on every CPU.
+  Lanes lane_sum = {};
+  for (size_t j0 = 0; j0 < padded; j0 += kLanes) lane_sum += Load(s + j0);
+  float sum = 0.0f;
+  for (size_t l = 0; l < kLanes; ++l) sum += lane_sum[l];
+  const float inv = 1.0f / sum;
+  for (size_t j = 0; j < padded; ++j) s[j] *= inv;
+  return true;
+}
+
+// o_r[d] = sum_j p[r][j] * v[j][d] over the keys j of [0, seq).
+template <size_t kRows>
+EMBERT_ATTENTION_INLINE void Context(const float* p, size_t padded, const float* v, size_t v_stride, size_t seq,
+                    size_t head_dim, float* const* o) {
+  size_t d0 = 0;
+  for (; d0 + kLanes <= head_dim; d0 += kLanes) {
+    Lanes acc[kRows] = {};
+    for (size_t j = 0; j < seq; ++j) {
+      const Lanes vj = Load(v + j * v_stride + d0);
+      for (size_t r = 0; r < kRows; ++r) acc[r] += p[r * padded + j] * vj;
+    }
+    for (size_t r = 0; r < kRows; ++r) Store(o[r] + d0, acc[r]);
+  }
+  for (; d0 < head_dim; ++d0) {
+    for (size_t r = 0; r < kRows; ++r) {
+      float acc = 0.0f;
+      for (size_t j = 0; j < seq; ++j) acc += p[r * padded + j] * v[j * v_stride + d0];
+      o[r][d0] = acc;
+    }
+  }
+}
+
+template <size_t kRows>
+EMBERT_ATTENTION_INLINE void RowBlock(const AttentionArgs& a, size_t off, size_t i0, const float* kt, size_t padded,
+                     float scale, float* s) {
+  const float* q[kRows];
+  float* o[kRows];
+  for (size_t r = 0; r < kRows; ++r) {
+    q[r] = a.q + (i0 + r) * a.qkv_stride + off;
+    o[r] = a.out + (i0 + r) * a.out_stride + off;
+  }
+  Scores<kRows>(q, kt, padded, a.head_dim, scale, s);
+  bool any = false;
+  for (size_t r = 0; r < kRows; ++r) {
+    if (Softmax(s + r * padded, a.seq, padded, a.mask)) {
+      any = true;
+    } else {
+      for (size_t j = 0; j < padded; ++j) s[r * padded + j] = 0.0f;  // a zero context
+    }
+  }
+  if (!any) {
+    for (size_t r = 0; r < kRows; ++r) {
+      for (size_t d = 0; d < a.head_dim; ++d) o[r][d] = 0.0f;
+    }
+    return;
+  }
+  Context<kRows>(s, padded, a.v + off, a.qkv_stride, a.seq, a.head_dim, o);
+}
+
+}  // namespace
+
 EMBERT_VECTORIZE void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(a.head_dim));
-  float* kt = a.scores + a.seq * a.seq;  // [head_dim][seq]
+  const size_t padded = (a.seq + kLanes - 1) / kLanes * kLanes;
+  float* kt = a.scores;                      // [head_dim][padded]
+  float* s = a.scores + a.head_dim * padded;  // [kAttentionRows][padded]
   for (size_t h = h0; h < h1; ++h) {
     const size_t off = h * a.head_dim;
-    for (size_t j = 0; j < a.seq; ++j) {
-      const float* kj = a.k + j * a.qkv_stride + off;
-      for (size_t d = 0; d < a.head_dim; ++d) kt[d * a.seq + j] = kj[d];
+    for (size_t d = 0; d < a.head_dim; ++d) {
+      float* row = kt + d * padded;
+      for (size_t j = 0; j < a.seq; ++j) row[j] = a.k[j * a.qkv_stride + off + d];
+      for (size_t j = a.seq; j < padded; ++j) row[j] = 0.0f;
     }
-    for (size_t i = 0; i < a.seq; ++i) {
-      const float* qi = a.q + i * a.qkv_stride + off;
-      float* s = a.scores + i * a.seq;
-      for (size_t j = 0; j < a.seq; ++j) s[j] = 0.0f;
-      for (size_t d = 0; d < a.head_dim; ++d) {
-        const float qd = qi[d] * scale;
-        const float* row = kt + d * a.seq;
-        for (size_t j = 0; j < a.seq; ++j) s[j] += qd * row[j];
-      }
-      // Masked keys get no weight at all (Hugging Face adds float32's lowest
-      // value, which underflows to exactly 0 after the softmax).
-      float max = -INFINITY;
-      for (size_t j = 0; j < a.seq; ++j) {
-        if (a.mask != nullptr && a.mask[j] == 0) {
-          s[j] = -INFINITY;
-        } else {
-          max = std::fmax(max, s[j]);
-        }
-      }
-      float* o = a.out + i * a.out_stride + off;
-      for (size_t d = 0; d < a.head_dim; ++d) o[d] = 0.0f;
-      if (max == -INFINITY) continue;  // every key masked: a zero context
-      float sum = 0.0f;
-      for (size_t j = 0; j < a.seq; ++j) {
-        s[j] = FastExp(s[j] - max);  // 0 for masked keys (-inf)
-        sum += s[j];
-      }
-      const float inv = 1.0f / sum;
-      for (size_t j = 0; j < a.seq; ++j) {
-        const float p = s[j] * inv;
-        if (p == 0.0f) continue;
-        const float* vj = a.v + j * a.qkv_stride + off;
-        for (size_t d = 0; d < a.head_dim; ++d) o[d] += p * vj[d];
-      }
+    size_t i = 0;
+    for (; i + kAttentionRows <= a.seq; i += kAttentionRows) {
+      RowBlock<kAttentionRows>(a, off, i, kt, padded, scale, s);
     }
+    for (; i < a.seq; ++i) RowBlock<1>(a, off, i, kt, padded, scale, s);
   }
 }
 

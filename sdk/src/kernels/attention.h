@@ -21,8 +21,17 @@ struct AttentionArgs {
   float* scores;         // scratch of AttentionScratchFloats(seq, head_dim) floats
 };
 
-// Scratch one call of Attention needs (per thread).
-inline size_t AttentionScratchFloats(size_t seq, size_t head_dim) { return seq * seq + head_dim * seq; }
+// Query rows are processed in blocks of kAttentionRows, key positions in
+// lanes of kAttentionLanes (one AVX-512 register of floats).
+constexpr size_t kAttentionRows = 4;
+constexpr size_t kAttentionLanes = 16;
+
+// Scratch one call of Attention needs (per thread): K^T of one head and the
+// scores of one block of query rows, rows padded to whole lanes.
+inline size_t AttentionScratchFloats(size_t seq, size_t head_dim) {
+  const size_t padded = (seq + kAttentionLanes - 1) / kAttentionLanes * kAttentionLanes;
+  return padded * (head_dim + kAttentionRows);
+}
 
 // softmax(Q K^T / sqrt(head_dim) + mask) V for every head; heads [h0, h1).
 void Attention(const AttentionArgs& args, size_t h0, size_t h1);
