@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <cstring>
 
 #include <cmath>
 #include <random>
@@ -119,6 +120,34 @@ TEST(Attention, MatchesNaiveWithPaddingMaskAndHeadRanges) {
   for (size_t i = 0; i < seq * H; ++i) EXPECT_NEAR(out[i], expected[i], 1e-5) << i;
 }
 
+// Blocks of 4 query rows and 16 keys: lengths that leave row and key tails,
+// a head size with a tail past 16 dimensions, and a mask hiding every key.
+TEST(Attention, MatchesNaiveWithRowKeyAndDimensionTails) {
+  for (size_t seq : {1u, 4u, 17u, 37u}) {
+    const size_t heads = 2, dh = 20, H = heads * dh;
+    auto qkv = Random(seq * 3 * H, 11 + static_cast<uint32_t>(seq), 2.0f);
+    std::vector<int32_t> mask(seq, 1);
+    if (seq > 3) mask[seq - 1] = mask[seq / 2] = 0;
+    const auto expected = NaiveAttention(qkv, seq, heads, dh, mask);
+    std::vector<float> out(seq * H, -1.0f), scores(AttentionScratchFloats(seq, dh));
+    AttentionArgs a{qkv.data(), qkv.data() + H, qkv.data() + 2 * H, 3 * H, mask.data(), out.data(),
+                    H, seq, heads, dh, scores.data()};
+    Attention(a, 0, heads);
+    for (size_t i = 0; i < seq * H; ++i) EXPECT_NEAR(out[i], expected[i], 1e-5) << "seq " << seq << " at " << i;
+  }
+}
+
+TEST(Attention, EveryKeyMaskedGivesAZeroContext) {
+  const size_t seq = 6, heads = 1, dh = 16, H = dh;
+  auto qkv = Random(seq * 3 * H, 3, 2.0f);
+  std::vector<int32_t> mask(seq, 0);
+  std::vector<float> out(seq * H, -1.0f), scores(AttentionScratchFloats(seq, dh));
+  AttentionArgs a{qkv.data(), qkv.data() + H, qkv.data() + 2 * H, 3 * H, mask.data(), out.data(),
+                  H, seq, heads, dh, scores.data()};
+  Attention(a, 0, heads);
+  for (float v : out) EXPECT_EQ(v, 0.0f);
+}
+
 }  // namespace
 }  // namespace embert::kernels
 
@@ -157,6 +186,31 @@ TEST(FastMath, NanPropagatesWithoutUndefinedBehaviour) {
   EXPECT_TRUE(std::isnan(FastExp(std::numeric_limits<float>::quiet_NaN())));
   EXPECT_TRUE(std::isnan(FastGeluErf(std::numeric_limits<float>::quiet_NaN())));
   EXPECT_EQ(FastExp(INFINITY), FastExp(88.72283f));
+}
+}  // namespace
+}  // namespace embert::kernels
+
+// The 16-lane versions are the scalar functions operation for operation:
+// the same bits for every input, special values included.
+namespace embert::kernels {
+namespace {
+TEST(FastMath, LanesGiveTheScalarBits) {
+  std::vector<float> xs = {0.0f, -0.0f, 1e-30f, -1e-30f, 87.0f, -87.0f, 88.72283f, 89.0f, -87.33654f,
+                           -88.0f, -1000.0f, 1000.0f, INFINITY, -INFINITY,
+                           std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::denorm_min()};
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> wide(-100.0f, 100.0f);
+  while (xs.size() % kLanes != 0 || xs.size() < 20000) xs.push_back(wide(rng) * (xs.size() % 3 == 0 ? 0.05f : 1.0f));
+  for (size_t i = 0; i < xs.size(); i += kLanes) {
+    const Lanes v = LoadLanes(xs.data() + i);
+    const Lanes e = FastExp(v), g = FastGeluErf(v);
+    for (size_t l = 0; l < kLanes; ++l) {
+      const float x = xs[i + l];
+      const float se = FastExp(x), sg = FastGeluErf(x);
+      EXPECT_EQ(std::memcmp(&se, &e[l], 4), 0) << "exp(" << x << "): " << se << " vs " << e[l];
+      EXPECT_EQ(std::memcmp(&sg, &g[l], 4), 0) << "gelu(" << x << "): " << sg << " vs " << g[l];
+    }
+  }
 }
 }  // namespace
 }  // namespace embert::kernels

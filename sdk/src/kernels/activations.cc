@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/lanes.h"
 #include "kernels/fast_math.h"
 
 namespace embert::kernels {
@@ -12,9 +13,12 @@ EMBERT_VECTORIZE void Activate(schema::HiddenAct act, float* x, size_t x_stride,
   for (size_t r = 0; r < rows; ++r) {
     float* row = x + r * x_stride;
     switch (act) {
-      case schema::HiddenAct::GELU:
-        for (size_t c = 0; c < cols; ++c) row[c] = FastGeluErf(row[c]);
+      case schema::HiddenAct::GELU: {
+        size_t c = 0;
+        for (; c + kLanes <= cols; c += kLanes) StoreLanes(row + c, FastGeluErf(LoadLanes(row + c)));
+        for (; c < cols; ++c) row[c] = FastGeluErf(row[c]);
         break;
+      }
       case schema::HiddenAct::GELU_TANH:
         for (size_t c = 0; c < cols; ++c) {
           const float v = row[c];

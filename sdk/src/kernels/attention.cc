@@ -2,72 +2,53 @@
 #include "kernels/attention.h"
 
 #include <cmath>
-#include <cstring>
 
+#include "core/lanes.h"
 #include "kernels/fast_math.h"
 
 namespace embert::kernels {
 namespace {
 
-constexpr size_t kLanes = kAttentionLanes;
-
-// The helpers must be inlined into each vector clone of Attention, or they
-// would be compiled for the baseline ISA only.
-#define EMBERT_ATTENTION_INLINE inline __attribute__((always_inline))
-
-// Sixteen floats as one value (GCC/Clang vector extension): one register on
-// AVX-512, two on AVX2, four on SSE or NEON. Operations are element-wise
-// IEEE arithmetic, so every target computes the same bits.
-// The helpers taking and returning it are always inlined, so the note that
-// passing it by value depends on the ISA (-Wpsabi) does not apply.
-#pragma GCC diagnostic ignored "-Wpsabi"
-typedef float Lanes __attribute__((vector_size(kLanes * sizeof(float))));
-
-EMBERT_ATTENTION_INLINE Lanes Load(const float* p) {
-  Lanes v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-EMBERT_ATTENTION_INLINE void Store(float* p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+static_assert(kAttentionLanes == kLanes, "score blocks are one Lanes wide");
 
 // Every output element is summed in the same order as the plain triple loop
 // (over head_dim for scores, over keys for the context), so blocking changes
-// speed, not results. The blocks keep kRows x kLanes sums in registers: the
-// compiler vectorises the fixed-size lane loops without -ffast-math.
+// speed, not results. The blocks keep kRows x kLanes sums in vector registers
+// (core/lanes.h).
 
 // s[r][j] = sum_d (q_r[d] * scale) * kt[d][j] for j in [0, padded).
 template <size_t kRows>
-EMBERT_ATTENTION_INLINE void Scores(const float* const* q, const float* kt, size_t padded, size_t head_dim,
+EMBERT_LANES_INLINE void Scores(const float* const* q, const float* kt, size_t padded, size_t head_dim,
                    float scale, float* s) {
   for (size_t j0 = 0; j0 < padded; j0 += kLanes) {
     Lanes acc[kRows] = {};
     for (size_t d = 0; d < head_dim; ++d) {
-      const Lanes k = Load(kt + d * padded + j0);
+      const Lanes k = LoadLanes(kt + d * padded + j0);
       for (size_t r = 0; r < kRows; ++r) acc[r] += (q[r][d] * scale) * k;
     }
-    for (size_t r = 0; r < kRows; ++r) Store(s + r * padded + j0, acc[r]);
+    for (size_t r = 0; r < kRows; ++r) StoreLanes(s + r * padded + j0, acc[r]);
   }
 }
 
 // In place: scores to probabilities over the unmasked keys of [0, seq).
 // Returns false when every key is masked (the row's context is zero).
-EMBERT_ATTENTION_INLINE bool Softmax(float* s, size_t seq, size_t padded, const int32_t* mask) {
+EMBERT_LANES_INLINE bool Softmax(float* s, size_t seq, size_t padded, const int32_t* mask) {
   // Masked keys and the padding get -inf: exactly 0 after the exponential
   // (Hugging Face adds float32's lowest value, which also underflows to 0).
   for (size_t j = 0; j < seq; ++j) s[j] = (mask != nullptr && mask[j] == 0) ? -INFINITY : s[j];
   for (size_t j = seq; j < padded; ++j) s[j] = -INFINITY;
-  Lanes lane_max = Load(s);
+  Lanes lane_max = LoadLanes(s);
   for (size_t j0 = kLanes; j0 < padded; j0 += kLanes) {
-    const Lanes x = Load(s + j0);
+    const Lanes x = LoadLanes(s + j0);
     lane_max = x > lane_max ? x : lane_max;
   }
   float max = -INFINITY;
   for (size_t l = 0; l < kLanes; ++l) max = lane_max[l] > max ? lane_max[l] : max;
   if (max == -INFINITY) return false;
-  for (size_t j = 0; j < padded; ++j) s[j] = FastExp(s[j] - max);
+  for (size_t j0 = 0; j0 < padded; j0 += kLanes) StoreLanes(s + j0, FastExp(LoadLanes(s + j0) - max));
   // Sixteen partial sums in a fixed order: the same result on every CPU.
   Lanes lane_sum = {};
-  for (size_t j0 = 0; j0 < padded; j0 += kLanes) lane_sum += Load(s + j0);
+  for (size_t j0 = 0; j0 < padded; j0 += kLanes) lane_sum += LoadLanes(s + j0);
   float sum = 0.0f;
   for (size_t l = 0; l < kLanes; ++l) sum += lane_sum[l];
   const float inv = 1.0f / sum;
@@ -77,16 +58,16 @@ EMBERT_ATTENTION_INLINE bool Softmax(float* s, size_t seq, size_t padded, const 
 
 // o_r[d] = sum_j p[r][j] * v[j][d] over the keys j of [0, seq).
 template <size_t kRows>
-EMBERT_ATTENTION_INLINE void Context(const float* p, size_t padded, const float* v, size_t v_stride, size_t seq,
+EMBERT_LANES_INLINE void Context(const float* p, size_t padded, const float* v, size_t v_stride, size_t seq,
                     size_t head_dim, float* const* o) {
   size_t d0 = 0;
   for (; d0 + kLanes <= head_dim; d0 += kLanes) {
     Lanes acc[kRows] = {};
     for (size_t j = 0; j < seq; ++j) {
-      const Lanes vj = Load(v + j * v_stride + d0);
+      const Lanes vj = LoadLanes(v + j * v_stride + d0);
       for (size_t r = 0; r < kRows; ++r) acc[r] += p[r * padded + j] * vj;
     }
-    for (size_t r = 0; r < kRows; ++r) Store(o[r] + d0, acc[r]);
+    for (size_t r = 0; r < kRows; ++r) StoreLanes(o[r] + d0, acc[r]);
   }
   for (; d0 < head_dim; ++d0) {
     for (size_t r = 0; r < kRows; ++r) {
@@ -98,7 +79,7 @@ EMBERT_ATTENTION_INLINE void Context(const float* p, size_t padded, const float*
 }
 
 template <size_t kRows>
-EMBERT_ATTENTION_INLINE void RowBlock(const AttentionArgs& a, size_t off, size_t i0, const float* kt, size_t padded,
+EMBERT_LANES_INLINE void RowBlock(const AttentionArgs& a, size_t off, size_t i0, const float* kt, size_t padded,
                      float scale, float* s) {
   const float* q[kRows];
   float* o[kRows];

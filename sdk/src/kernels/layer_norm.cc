@@ -3,7 +3,29 @@
 
 #include <cmath>
 
+#include "core/lanes.h"
+
 namespace embert::kernels {
+namespace {
+
+// Sum of f(row[c]) in double over eight fixed lanes (then the tail), so the
+// order, and the result, is the same on every CPU.
+template <typename Op>
+EMBERT_LANES_INLINE double LaneSum(const float* row, size_t cols, Op op) {
+  DoubleLanes acc = {};
+  size_t c = 0;
+  for (; c + kDoubleLanes <= cols; c += kDoubleLanes) acc += op(LoadWidened(row + c));
+  double sum = 0.0;
+  for (size_t l = 0; l < kDoubleLanes; ++l) sum += acc[l];
+  for (; c < cols; ++c) {
+    DoubleLanes one = {};
+    one[0] = row[c];
+    sum += op(one)[0];
+  }
+  return sum;
+}
+
+}  // namespace
 
 EMBERT_VECTORIZE void AddLayerNorm(float* x, size_t x_stride, const float* residual, size_t residual_stride,
                   size_t rows, size_t cols, const float* gamma, const float* beta, float eps) {
@@ -16,15 +38,9 @@ EMBERT_VECTORIZE void AddLayerNorm(float* x, size_t x_stride, const float* resid
     // Two passes in double: the residual stream of real BERTs has outlier
     // dimensions 10-50x the others, where a one-pass float variance loses
     // digits.
-    double sum = 0.0;
-    for (size_t c = 0; c < cols; ++c) sum += row[c];
-    const double mean = sum / static_cast<double>(cols);
-    double sq = 0.0;
-    for (size_t c = 0; c < cols; ++c) {
-      const double d = row[c] - mean;
-      sq += d * d;
-    }
-    const double var = sq / static_cast<double>(cols);
+    const double mean = LaneSum(row, cols, [](DoubleLanes v) { return v; }) / static_cast<double>(cols);
+    const double var =
+        LaneSum(row, cols, [mean](DoubleLanes v) { return (v - mean) * (v - mean); }) / static_cast<double>(cols);
     const float inv = static_cast<float>(1.0 / std::sqrt(var + static_cast<double>(eps)));
     const float m = static_cast<float>(mean);
     for (size_t c = 0; c < cols; ++c) row[c] = (row[c] - m) * inv * gamma[c] + beta[c];
