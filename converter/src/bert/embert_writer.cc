@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "bert/quantize.h"
+#include "bert/smoothing.h"
 #include "core/xxhash64.h"
 #include "readers/convert_error.h"
 #include "schema/embert_generated.h"
@@ -52,9 +53,18 @@ class Writer {
   }
 
   fb::Offset<s::Linear> Linear(const std::string& name, const LinearWeights& l, bool quantize) {
-    const auto w = Weight(name + ".weight", l.weight, quantize);
+    const auto sm = options_.input_smoothing.find(name);
+    if (!quantize || sm == options_.input_smoothing.end()) {
+      const auto w = Weight(name + ".weight", l.weight, quantize);
+      const auto b = F32(name + ".bias", l.bias, {static_cast<uint32_t>(l.bias.size())});
+      return s::CreateLinear(builder_, w, b);
+    }
+    // x / s is quantized at run time, W * s here.
+    const auto w = Int8(name + ".weight", ScaleColumns(l.weight, *sm->second));
     const auto b = F32(name + ".bias", l.bias, {static_cast<uint32_t>(l.bias.size())});
-    return s::CreateLinear(builder_, w, b);
+    auto& factors = smoothing_vectors_[sm->second.get()];
+    if (factors.IsNull()) factors = builder_.CreateVector(*sm->second);
+    return s::CreateLinear(builder_, w, b, factors);
   }
 
   fb::Offset<s::LayerNorm> Norm(const std::string& name, const NormWeights& n) {
@@ -208,6 +218,7 @@ class Writer {
 
   fb::FlatBufferBuilder builder_{1 << 20};
   const WriteOptions& options_;
+  std::map<const std::vector<float>*, fb::Offset<fb::Vector<float>>> smoothing_vectors_;
   std::vector<TensorReport>* report_;
   std::vector<fb::Offset<s::Buffer>> buffers_;
 };

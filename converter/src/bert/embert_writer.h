@@ -3,6 +3,8 @@
 #define EMBERT_CONVERTER_BERT_EMBERT_WRITER_H_
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,10 @@ struct WriteOptions {
   bool int8 = true;
   uint32_t max_seq_len = 0;  // 0: the tokenizer's or the config's; clamped to max_position_embeddings
   std::vector<ActivationStat> activation_stats;
+  // int8 linear layer name ("layers.N.query", ...) -> per-input-channel
+  // smoothing factors (bert/smoothing.h); layers sharing an input share the
+  // vector, and then one vector in the file.
+  std::map<std::string, std::shared_ptr<const std::vector<float>>> input_smoothing;
   std::vector<SourceFile> sources;
   std::string converter_version;
   std::string command_line;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bert/calibration.h"
+#include "bert/smoothing.h"
 #include "bert/embert_writer.h"
 #include "bert/hf_loader.h"
 #include "bert/sha256.h"
@@ -21,14 +22,16 @@ using namespace embert::convert;
 
 const char kUsage[] =
     "usage: bert-convert INPUT -o OUT.embert [--quantize int8|fp32] [--max-seq-len N]\n"
-    "                    [--labels FILE] [--calibration FILE] [--quiet]\n"
+    "                    [--labels FILE] [--calibration FILE] [--no-smoothing] [--evaluate TSV] [--quiet]\n"
     "  INPUT            a HuggingFace BERT directory (config.json, model.safetensors or\n"
     "                   pytorch_model.bin, vocab.txt)\n"
     "  --quantize       int8 (default): weights int8 per output channel; fp32: the reference\n"
     "  --max-seq-len N  longest input the model will accept (default: the checkpoint's)\n"
     "  --labels FILE    label names, one per line (default: config.json id2label)\n"
     "  --calibration F  text lines (TAB separates a pair): records activation ranges and\n"
-    "                   reports int8-vs-fp32 agreement on them\n"
+    "                   reports int8-vs-fp32 agreement on them; with int8, inputs of linear\n"
+    "                   layers that have outlier channels get smoothing factors from them\n"
+    "  --no-smoothing   record ranges but never smooth (to measure what smoothing does)\n"
     "  --evaluate TSV   text<TAB>label (or a<TAB>b<TAB>label) lines: accuracy of the fp32 and\n"
     "                   int8 files, agreement of their top labels, logit error\n";
 
@@ -36,6 +39,7 @@ struct Args {
   std::string input, output, quantize = "int8", labels, calibration, evaluate;
   uint32_t max_seq_len = 0;
   bool quiet = false;
+  bool smoothing = true;
   std::string command_line;
 };
 
@@ -70,6 +74,8 @@ Args Parse(int argc, char** argv) {
       a.calibration = value();
     } else if (arg == "--evaluate") {
       a.evaluate = value();
+    } else if (arg == "--no-smoothing") {
+      a.smoothing = false;
     } else if (arg == "--quiet" || arg == "-q") {
       a.quiet = true;
     } else if (arg == "-h" || arg == "--help") {
@@ -160,6 +166,11 @@ int Run(const Args& args) {
     fp32.int8 = false;
     options.activation_stats = RecordActivationRanges(WriteEmbert(model, fp32, nullptr), calibration);
   }
+  SmoothingPlan smoothing;
+  if (args.quantize == "int8" && args.smoothing && !calibration.empty()) {
+    smoothing = PlanSmoothing(model, options.activation_stats);
+    for (const auto& [name, s] : smoothing) options.input_smoothing[name] = s.factors;
+  }
   std::vector<TensorReport> report;
   options.int8 = args.quantize == "int8";
   const std::vector<uint8_t> bytes = WriteEmbert(model, options, &report);
@@ -212,6 +223,13 @@ int Run(const Args& args) {
                     agreement.max_logit_error, agreement.mean_logit_error);
       }
       std::printf(", mean-pooled cosine min %.5f\n", agreement.min_cosine);
+      std::printf("outlier smoothing: %zu of the int8 linear layers", smoothing.size());
+      if (!args.smoothing) std::printf(" (--no-smoothing)");
+      std::printf("\n");
+      for (const auto& [name, s] : smoothing) {
+        std::printf("  %-32s input %s, max/median channel range %.1f\n", name.c_str(), s.activation.c_str(),
+                    s.outlier_ratio);
+      }
     }
   }
   return 0;

@@ -136,6 +136,7 @@ Status Encode(embert_context* ctx) {
     Observe(ctx, l, "attention_norm.input", ctx->hidden, ctx->branch, H);
     AddLayerNormRows(ctx, ctx->hidden, ctx->branch, S, H, ops.attention_norm.gamma, ops.attention_norm.beta,
                      d.layer_norm_eps);
+    Observe(ctx, l, "intermediate.input", ctx->hidden, nullptr, H);
     ops.intermediate.Run(engine, ctx->hidden, S, ctx->wide);
     Observe(ctx, l, "intermediate.output", ctx->wide, nullptr, I);
     ActivateTask activate{d.act, ctx->wide, I};
