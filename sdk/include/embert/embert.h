@@ -100,7 +100,8 @@ typedef enum embert_status {
   EMBERT_STATUS_UNSUPPORTED = 11,         /* the model lacks the head for this task */
   EMBERT_STATUS_BACKEND_ERROR = 12,       /* the compute engine refused an operation */
   EMBERT_STATUS_OUT_OF_MEMORY = 13,       /* a model handle or thread pool could not be allocated */
-  EMBERT_STATUS_INTERNAL = 14
+  EMBERT_STATUS_INTERNAL = 14,
+  EMBERT_STATUS_MODEL_RELEASED = 15       /* the context's model was destroyed before it */
 } embert_status;
 
 /* A static English description of the status ("arena too small"). Never NULL. */
@@ -131,8 +132,13 @@ embert_status embert_model_load_buffer(const void* data, size_t size, embert_mod
 embert_status embert_model_load_file(const char* path, embert_model** out_model,
                                      char* error_message, size_t error_message_size);
 
-/* Releases the model and its mapping. Every context created from it must
- * have been destroyed first. NULL is accepted. */
+/* Releases the model and its mapping. NULL is accepted.
+ * Every context created from it should be destroyed first. Destroying the
+ * model earlier is the caller's error, but a detected one: the model's
+ * memory (and mapping) is kept until its last context is destroyed, and
+ * every call on those contexts fails with EMBERT_STATUS_MODEL_RELEASED
+ * without touching the model (a buffer given to embert_model_load_buffer is
+ * the caller's, so that one must still outlive them). */
 void embert_model_destroy(embert_model* model);
 
 /* Facts about a model. All pointers stay owned by the model. */

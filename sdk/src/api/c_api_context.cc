@@ -22,6 +22,14 @@ embert::Status InvalidNull(const char* what) {
   return embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "%s must not be NULL", what);
 }
 
+// Every call on a context checks this before it touches the model.
+bool ModelReleased(const embert_context* ctx) { return ctx->model->released.load(std::memory_order_acquire); }
+
+embert::Status Released() {
+  return embert::Status::Error(EMBERT_STATUS_MODEL_RELEASED,
+                               "the model of this context was destroyed: destroy contexts before their model");
+}
+
 bool StructSizeOk(size_t struct_size) { return struct_size >= 2 * sizeof(size_t) && struct_size <= 4096; }
 
 void NewInput(embert_context* ctx) {
@@ -97,12 +105,18 @@ embert_status embert_context_create(const embert_model* model,
     }
     return ReportTo(s, error_message, error_message_size);
   }
+  embert::RetainModel(model);
   *out_context = ctx;
   ReportTo(Status::Ok(), error_message, error_message_size);
   return EMBERT_STATUS_OK;
 }
 
-void embert_context_destroy(embert_context* context) { embert::TeardownContext(context); }
+void embert_context_destroy(embert_context* context) {
+  if (context == nullptr) return;
+  const embert_model* model = context->model;
+  embert::TeardownContext(context);
+  embert::ReleaseModel(model);
+}
 
 const char* embert_context_last_error(const embert_context* context) {
   return context == nullptr ? "context is NULL" : context->last_error;
@@ -115,6 +129,7 @@ const char* embert_context_engine_description(const embert_context* context) {
 embert_status embert_tokenize(embert_context* ctx, const char* text, size_t text_size,
                               const char* text_pair, size_t text_pair_size) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  if (ModelReleased(ctx)) return Report(ctx, Released());
   NewInput(ctx);
   if (text == nullptr && text_size != 0) return Report(ctx, InvalidNull("text"));
   static const char kEmpty[1] = {0};
@@ -138,6 +153,7 @@ embert_status embert_set_tokens(embert_context* ctx, const int32_t* input_ids,
                                 const int32_t* token_type_ids, const int32_t* attention_mask,
                                 size_t count) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  if (ModelReleased(ctx)) return Report(ctx, Released());
   NewInput(ctx);
   if (input_ids == nullptr) return Report(ctx, InvalidNull("input_ids"));
   if (count == 0) {
@@ -185,6 +201,7 @@ embert_status embert_set_tokens(embert_context* ctx, const int32_t* input_ids,
 
 embert_status embert_get_tokens(embert_context* ctx, embert_tokens* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  if (ModelReleased(ctx)) return Report(ctx, Released());
   if (out == nullptr || !StructSizeOk(out->struct_size)) {
     return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
                                              "out_tokens is NULL or its struct_size is not set"));
@@ -204,6 +221,7 @@ embert_status embert_get_tokens(embert_context* ctx, embert_tokens* out) {
 
 embert_status embert_classify(embert_context* ctx, embert_classification* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  if (ModelReleased(ctx)) return Report(ctx, Released());
   if (out == nullptr || !StructSizeOk(out->struct_size)) {
     return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
                                              "out_result is NULL or its struct_size is not set"));
@@ -214,6 +232,7 @@ embert_status embert_classify(embert_context* ctx, embert_classification* out) {
 embert_status embert_embed(embert_context* ctx, embert_pooling pooling, int normalize,
                            const float** out_embedding, size_t* out_size) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  if (ModelReleased(ctx)) return Report(ctx, Released());
   if (out_embedding == nullptr || out_size == nullptr) {
     return Report(ctx, InvalidNull("out_embedding and out_size"));
   }
@@ -223,6 +242,7 @@ embert_status embert_embed(embert_context* ctx, embert_pooling pooling, int norm
 embert_status embert_hidden_states(embert_context* ctx, const float** out_states, size_t* out_rows,
                                    size_t* out_cols) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  if (ModelReleased(ctx)) return Report(ctx, Released());
   if (out_states == nullptr || out_rows == nullptr || out_cols == nullptr) {
     return Report(ctx, InvalidNull("out_states, out_rows and out_cols"));
   }
@@ -237,6 +257,7 @@ embert_status embert_hidden_states(embert_context* ctx, const float** out_states
 
 embert_status embert_fill_mask(embert_context* ctx, size_t top_k, embert_mask_predictions* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  if (ModelReleased(ctx)) return Report(ctx, Released());
   if (out == nullptr || !StructSizeOk(out->struct_size)) {
     return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
                                              "out_predictions is NULL or its struct_size is not set"));
@@ -246,6 +267,7 @@ embert_status embert_fill_mask(embert_context* ctx, size_t top_k, embert_mask_pr
 
 embert_status embert_next_sentence(embert_context* ctx, float* out_probability) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  if (ModelReleased(ctx)) return Report(ctx, Released());
   if (out_probability == nullptr) return Report(ctx, InvalidNull("out_is_next_probability"));
   return Report(ctx, embert::NextSentence(ctx, out_probability));
 }

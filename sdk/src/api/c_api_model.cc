@@ -15,6 +15,20 @@
 #define EMBERT_VERSION_STRING "0.0.0"
 #endif
 
+namespace embert {
+
+void RetainModel(const embert_model* model) { model->references.fetch_add(1, std::memory_order_relaxed); }
+
+void ReleaseModel(const embert_model* model) {
+  if (model->references.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  auto* m = const_cast<embert_model*>(model);
+  if (m->mapping != nullptr) munmap(m->mapping, m->mapping_size);
+  std::free(m->owned_copy);
+  delete m;
+}
+
+}  // namespace embert
+
 extern "C" {
 
 const char* embert_version_string(void) { return EMBERT_VERSION_STRING; }
@@ -42,6 +56,7 @@ const char* embert_status_string(embert_status status) {
     case EMBERT_STATUS_BACKEND_ERROR: return "compute engine error";
     case EMBERT_STATUS_OUT_OF_MEMORY: return "out of memory";
     case EMBERT_STATUS_INTERNAL: return "internal error";
+    case EMBERT_STATUS_MODEL_RELEASED: return "the context's model was destroyed";
   }
   return "unknown status";
 }
@@ -127,9 +142,8 @@ embert_status embert_model_load_file(const char* path, embert_model** out_model,
 
 void embert_model_destroy(embert_model* model) {
   if (model == nullptr) return;
-  if (model->mapping != nullptr) munmap(model->mapping, model->mapping_size);
-  std::free(model->owned_copy);
-  delete model;
+  model->released.store(true, std::memory_order_release);
+  embert::ReleaseModel(model);
 }
 
 embert_status embert_model_get(const embert_model* model, embert_model_property property,

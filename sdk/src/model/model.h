@@ -6,6 +6,7 @@
 #ifndef EMBERT_SDK_MODEL_MODEL_H_
 #define EMBERT_SDK_MODEL_MODEL_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -14,6 +15,10 @@
 #include "tokenizer/tokenizer.h"
 
 namespace embert {
+
+// Takes or drops a reference to the model (contexts do); the last drop frees it.
+void RetainModel(const embert_model* model);
+void ReleaseModel(const embert_model* model);
 
 // The newest schema version this SDK reads (see schema/embert.fbs history).
 constexpr uint32_t kSchemaVersion = 1;
@@ -87,6 +92,11 @@ struct embert_model {
   embert::tok::VocabIndex vocab_index;
   embert::tok::Settings tokenizer_settings;
   bool quantized = false;
+  // Lifetime: one reference held by the handle, one per context. Whoever
+  // drops the last one frees the model; `released` tells contexts that
+  // embert_model_destroy was called while they still existed.
+  mutable std::atomic<uint32_t> references{1};
+  std::atomic<bool> released{false};
 };
 
 namespace embert {
