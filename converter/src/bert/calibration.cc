@@ -1,6 +1,7 @@
 #include "bert/calibration.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -94,6 +95,27 @@ class RangeRecorder : public ActivationObserver {
   std::map<std::string, ActivationStat> stats_;
 };
 
+// Keeps a copy of every layer's output of the last run.
+class LayerCapture : public ActivationObserver {
+ public:
+  void Observe(const char* name, const float* a, const float* addend, size_t rows, size_t cols,
+               size_t stride) override {
+    unsigned layer = 0;
+    char tail[16] = {0};
+    if (std::sscanf(name, "layers.%u.%15s", &layer, tail) != 2 || std::strcmp(tail, "output") != 0) return;
+    if (layer >= outputs_.size()) outputs_.resize(layer + 1);
+    std::vector<float>& out = outputs_[layer];
+    out.resize(rows * cols);
+    for (size_t r = 0; r < rows; ++r) {
+      for (size_t c = 0; c < cols; ++c) out[r * cols + c] = a[r * stride + c] + (addend ? addend[r * stride + c] : 0.0f);
+    }
+  }
+  const std::vector<std::vector<float>>& outputs() const { return outputs_; }
+
+ private:
+  std::vector<std::vector<float>> outputs_;
+};
+
 }  // namespace
 
 std::vector<std::string> ReadTextLines(const std::string& path) {
@@ -127,6 +149,9 @@ std::vector<ActivationStat> RecordActivationRanges(const std::vector<uint8_t>& f
 Agreement CompareModels(const std::vector<uint8_t>& fp32_model, const std::vector<uint8_t>& int8_model,
                         const std::vector<std::string>& lines) {
   Session ref(fp32_model), q(int8_model);
+  LayerCapture ref_layers, q_layers;
+  ref.ctx()->observer = &ref_layers;
+  q.ctx()->observer = &q_layers;
   Agreement a;
   double error_sum = 0;
   size_t error_count = 0;
@@ -138,6 +163,17 @@ Agreement CompareModels(const std::vector<uint8_t>& fp32_model, const std::vecto
     embert_embed(ref.ctx(), EMBERT_POOLING_MEAN, 0, &u, &n);
     std::vector<float> ue(u, u + n);
     embert_embed(q.ctx(), EMBERT_POOLING_MEAN, 0, &v, &n);
+    const auto& lr = ref_layers.outputs();
+    const auto& lq = q_layers.outputs();
+    a.layer_relative_error.resize(lr.size(), 0.0);
+    for (size_t l = 0; l < lr.size() && l < lq.size(); ++l) {
+      double diff = 0, norm = 0;
+      for (size_t i = 0; i < lr[l].size() && i < lq[l].size(); ++i) {
+        diff += (double(lq[l][i]) - lr[l][i]) * (double(lq[l][i]) - lr[l][i]);
+        norm += double(lr[l][i]) * lr[l][i];
+      }
+      a.layer_relative_error[l] += std::sqrt(diff / (norm + 1e-30));
+    }
     double dot = 0, nu = 0, nv = 0;
     for (size_t i = 0; i < n; ++i) {
       dot += double(ue[i]) * v[i];
@@ -161,6 +197,9 @@ Agreement CompareModels(const std::vector<uint8_t>& fp32_model, const std::vecto
     }
   }
   a.mean_logit_error = error_count ? error_sum / error_count : 0;
+  for (double& e : a.layer_relative_error) e /= a.texts ? double(a.texts) : 1.0;
+  ref.ctx()->observer = nullptr;
+  q.ctx()->observer = nullptr;
   return a;
 }
 

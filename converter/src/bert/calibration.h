@@ -26,6 +26,9 @@ struct Agreement {
   double max_logit_error = 0;
   double mean_logit_error = 0;
   double min_cosine = 1;  // of the mean-pooled last hidden states
+  // Per encoder layer: mean over the texts of ||int8 - fp32|| / ||fp32|| of
+  // the layer's output (all tokens), i.e. where the error grows.
+  std::vector<double> layer_relative_error;
 };
 
 // The int8 file against the fp32 file on the same texts.

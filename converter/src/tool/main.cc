@@ -223,6 +223,11 @@ int Run(const Args& args) {
                     agreement.max_logit_error, agreement.mean_logit_error);
       }
       std::printf(", mean-pooled cosine min %.5f\n", agreement.min_cosine);
+      std::printf("relative error of each layer's output (int8 vs fp32, mean over the texts):");
+      for (size_t l = 0; l < agreement.layer_relative_error.size(); ++l) {
+        std::printf("%s%zu: %.4f", l ? ", " : " ", l, agreement.layer_relative_error[l]);
+      }
+      std::printf("\n");
       std::printf("outlier smoothing: %zu of the int8 linear layers", smoothing.size());
       if (!args.smoothing) std::printf(" (--no-smoothing)");
       std::printf("\n");
