@@ -40,7 +40,8 @@ Handle DecodeHandle(const uint8_t** p, const uint8_t* end, const std::string& wh
 
 // The block's contents, decompressed if needed, after checking its place
 // in the file and its checksum.
-std::string ReadBlock(const uint8_t* file, uint64_t limit, const Handle& h, const std::string& where) {
+std::string ReadBlock(const uint8_t* file, uint64_t limit, const Handle& h, const std::string& where,
+                      bool verify_crc) {
   uint64_t end = 0;
   if (!CheckedAdd(h.offset, h.size, &end) || !CheckedAdd(end, kTrailer, &end) || end > limit) {
     throw ConvertError(where + ": block at offset " + std::to_string(h.offset) + " of " + std::to_string(h.size) +
@@ -51,7 +52,7 @@ std::string ReadBlock(const uint8_t* file, uint64_t limit, const Handle& h, cons
   const uint8_t type = p[n];
   const uint32_t stored = static_cast<uint32_t>(LoadLe(p + n + 1, 4));
   const uint32_t actual = MaskCrc32c(Crc32c(p, n + 1));
-  if (stored != actual) {
+  if (verify_crc && stored != actual) {
     throw ConvertError(where + ": block at offset " + std::to_string(h.offset) + ": crc32c mismatch (stored " +
                        std::to_string(stored) + ", computed " + std::to_string(actual) + ")");
   }
@@ -137,7 +138,7 @@ void ParseBlock(const std::string& block, const std::string& where,
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> ReadSsTable(const uint8_t* data, size_t size,
-                                                             const std::string& path) {
+                                                             const std::string& path, bool verify_crc) {
   if (size < kFooter) {
     throw ConvertError(path + ": " + std::to_string(size) + " bytes, too short for a table (48-byte footer)");
   }
@@ -149,9 +150,9 @@ std::vector<std::pair<std::string, std::string>> ReadSsTable(const uint8_t* data
   const uint64_t limit = size - kFooter;
 
   std::vector<std::pair<std::string, std::string>> meta;
-  ParseBlock(ReadBlock(data, limit, metaindex, path + ": metaindex block"), path + ": metaindex block", &meta);
+  ParseBlock(ReadBlock(data, limit, metaindex, path + ": metaindex block", verify_crc), path + ": metaindex block", &meta);
   std::vector<std::pair<std::string, std::string>> handles;
-  ParseBlock(ReadBlock(data, limit, index, path + ": index block"), path + ": index block", &handles);
+  ParseBlock(ReadBlock(data, limit, index, path + ": index block", verify_crc), path + ": index block", &handles);
 
   std::vector<std::pair<std::string, std::string>> entries;
   for (const auto& [separator, value] : handles) {
@@ -162,7 +163,7 @@ std::vector<std::pair<std::string, std::string>> ReadSsTable(const uint8_t* data
       throw ConvertError(where + ": index value longer than a block handle");
     }
     const size_t before = entries.size();
-    ParseBlock(ReadBlock(data, limit, h, where), where, &entries);
+    ParseBlock(ReadBlock(data, limit, h, where, verify_crc), where, &entries);
     if (entries.size() > before && std::string_view(entries.back().first) > std::string_view(separator)) {
       throw ConvertError(where + ": key \"" + entries.back().first + "\" beyond its index separator");
     }

@@ -18,8 +18,10 @@ namespace embert::convert {
 // handle against the file, every block's masked crc32c and compression
 // type (none or Snappy), the restart array, the key prefix lengths, and that
 // keys strictly increase; a ConvertError naming `path` otherwise.
+// `verify_crc` false is for the fuzzer only: it lets mutated bytes reach the
+// block parser instead of stopping at the checksum.
 std::vector<std::pair<std::string, std::string>> ReadSsTable(const uint8_t* data, size_t size,
-                                                             const std::string& path);
+                                                             const std::string& path, bool verify_crc = true);
 
 }  // namespace embert::convert
 

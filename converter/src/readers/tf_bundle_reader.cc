@@ -15,6 +15,7 @@
 #include "readers/mapped_file.h"
 #include "readers/protobuf_wire.h"
 #include "readers/sstable.h"
+#include "readers/tf_bundle_reader.h"
 
 namespace embert::convert {
 namespace {
@@ -111,9 +112,10 @@ class TfBundleReader : public CheckpointReader {
  public:
   using ShardLoader = std::function<std::vector<std::unique_ptr<MappedFile>>(uint64_t num_shards)>;
 
-  TfBundleReader(std::unique_ptr<MappedFile> index, const ShardLoader& load) : index_(std::move(index)) {
+  TfBundleReader(std::unique_ptr<MappedFile> index, const ShardLoader& load, bool verify_crc = true)
+      : index_(std::move(index)), verify_crc_(verify_crc) {
     const std::string& path = index_->path();
-    const auto table = ReadSsTable(index_->data(), index_->size(), path);
+    const auto table = ReadSsTable(index_->data(), index_->size(), path, verify_crc_);
     if (table.empty() || !table.front().first.empty()) {
       throw ConvertError(path + ": no bundle header (the entry with the empty key)");
     }
@@ -138,7 +140,7 @@ class TfBundleReader : public CheckpointReader {
     const MappedFile& shard = *shards_[e.shard];
     const uint8_t* p = shard.data() + e.offset;
     const uint32_t actual = MaskCrc32c(Crc32c(p, static_cast<size_t>(e.size)));
-    if (actual != e.crc32c) {
+    if (verify_crc_ && actual != e.crc32c) {
       char msg[96];
       std::snprintf(msg, sizeof msg, ": crc32c mismatch (index says 0x%08x, data gives 0x%08x)", e.crc32c, actual);
       throw ConvertError(shard.path() + ": tensor " + name + msg);
@@ -229,6 +231,7 @@ class TfBundleReader : public CheckpointReader {
   }
 
   std::unique_ptr<MappedFile> index_;
+  bool verify_crc_;
   std::vector<std::unique_ptr<MappedFile>> shards_;
   std::vector<TensorInfo> tensors_;
   std::vector<std::string> skipped_;
@@ -255,21 +258,39 @@ std::unique_ptr<CheckpointReader> OpenTfBundle(const std::string& given) {
   });
 }
 
+namespace {
+
+std::unique_ptr<CheckpointReader> FromBytes(std::vector<uint8_t> index, std::vector<std::vector<uint8_t>> shards,
+                                            const std::string& name, bool verify_crc) {
+  auto file = std::make_unique<MappedFile>(std::move(index), name + ".index");
+  return std::make_unique<TfBundleReader>(
+      std::move(file),
+      [&](uint64_t n) {
+        if (n != shards.size()) {
+          throw ConvertError(name + ".index: header says " + std::to_string(n) + " shard(s), " +
+                             std::to_string(shards.size()) + " given");
+        }
+        std::vector<std::unique_ptr<MappedFile>> out;
+        for (uint64_t i = 0; i < n; ++i) {
+          out.push_back(std::make_unique<MappedFile>(std::move(shards[i]), ShardName(name, i, n)));
+        }
+        return out;
+      },
+      verify_crc);
+}
+
+}  // namespace
+
 std::unique_ptr<CheckpointReader> OpenTfBundleBytes(std::vector<uint8_t> index,
                                                     std::vector<std::vector<uint8_t>> shards,
                                                     const std::string& name) {
-  auto file = std::make_unique<MappedFile>(std::move(index), name + ".index");
-  return std::make_unique<TfBundleReader>(std::move(file), [&](uint64_t n) {
-    if (n != shards.size()) {
-      throw ConvertError(name + ".index: header says " + std::to_string(n) + " shard(s), " +
-                         std::to_string(shards.size()) + " given");
-    }
-    std::vector<std::unique_ptr<MappedFile>> out;
-    for (uint64_t i = 0; i < n; ++i) {
-      out.push_back(std::make_unique<MappedFile>(std::move(shards[i]), ShardName(name, i, n)));
-    }
-    return out;
-  });
+  return FromBytes(std::move(index), std::move(shards), name, true);
+}
+
+std::unique_ptr<CheckpointReader> OpenTfBundleBytesUncheckedForFuzzing(std::vector<uint8_t> index,
+                                                                       std::vector<std::vector<uint8_t>> shards,
+                                                                       const std::string& name) {
+  return FromBytes(std::move(index), std::move(shards), name, false);
 }
 
 }  // namespace embert::convert
