@@ -13,6 +13,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libxnnpack-dev libpthreadpool-dev libcpuinfo-dev
   libflatbuffers-dev flatbuffers-compiler
+  libsnappy-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   unicode-data
   python3 python3-numpy
