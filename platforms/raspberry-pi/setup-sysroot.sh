@@ -53,7 +53,8 @@ stamp=$sysroot/.embert-sysroot
 # configs; libxnnpack0 & co. the shared objects the programs load under qemu
 # (and on the device, where `install-deps.sh` installs the same packages).
 packages=(libxnnpack0 libxnnpack-dev libpthreadpool0 libpthreadpool-dev libcpuinfo0 libcpuinfo-dev
-          libflatbuffers-dev libgtest-dev libgmock-dev libbenchmark-dev libbenchmark1debian)
+          libflatbuffers-dev libgtest-dev libgmock-dev libbenchmark-dev libbenchmark1debian
+          libsnappy1v5 libsnappy-dev)
 format="embert-sysroot 1 $debarch ${packages[*]}"
 
 log() { echo "setup-sysroot: $*" >&2; }
