@@ -9,6 +9,9 @@
 // (target-cloned) kernel that calls them (EMBERT_LANES_INLINE): compiled
 // alone they would use the baseline ISA, and passing them by value would
 // depend on it (hence -Wpsabi is silenced for files that include this).
+// A target clone must not pass them to such a helper directly either (clang
+// rejects a vector argument between functions of different ISAs): the
+// clone calls an always-inline helper with pointers, which does the rest.
 #ifndef EMBERT_SDK_CORE_LANES_H_
 #define EMBERT_SDK_CORE_LANES_H_
 
