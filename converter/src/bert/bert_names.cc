@@ -58,16 +58,18 @@ class Names {
     const std::string name = info_.count(short_name) ? short_name : container_ + short_name;
     const auto it = info_.find(name);
     if (it == info_.end()) throw ConvertError("missing tensor " + name);
+    const std::string in_file = reader_.source_name(name);
+    const std::string shown = in_file == name ? name : in_file + " (" + name + ")";
     if (it->second->shape != shape) {
       std::string want, got;
       for (auto d : shape) want += (want.empty() ? "" : ", ") + std::to_string(d);
       for (auto d : it->second->shape) got += (got.empty() ? "" : ", ") + std::to_string(d);
-      throw ConvertError("tensor " + name + " has shape [" + got + "], the config implies [" + want + "]");
+      throw ConvertError("tensor " + shown + " has shape [" + got + "], the config implies [" + want + "]");
     }
     std::vector<float> v = reader_.ReadFloat32(name);
     for (size_t i = 0; i < v.size(); ++i) {
       if (!std::isfinite(v[i])) {
-        throw ConvertError("tensor " + name + " holds a non-finite value (NaN or Inf) at index " +
+        throw ConvertError("tensor " + shown + " holds a non-finite value (NaN or Inf) at index " +
                            std::to_string(i));
       }
     }
@@ -98,7 +100,7 @@ class Names {
   std::vector<std::string> Unused() const {
     std::vector<std::string> u;
     for (const auto& [name, info] : info_) {
-      if (!used_.count(name) && name.find("position_ids") == std::string::npos) u.push_back(name);
+      if (!used_.count(name) && name.find("position_ids") == std::string::npos) u.push_back(reader_.source_name(name));
     }
     return u;
   }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "bert/hf_files.h"
+#include "json/yaml_subset.h"
 #include "readers/convert_error.h"
 
 namespace embert::convert {
@@ -20,7 +21,7 @@ uint32_t Dim(const json::Value& config, const char* key, const std::string& path
   return static_cast<uint32_t>(d);
 }
 
-void CheckArchitecture(const json::Value& c, const std::string& path) {
+void CheckArchitecture(const json::Value& c, const std::string& path, ConfigDialect dialect) {
   std::string type;
   if (const json::Value* t = c.find("model_type"); t && t->is_string()) type = t->as_string();
   std::string archs;
@@ -30,7 +31,9 @@ void CheckArchitecture(const json::Value& c, const std::string& path) {
     }
   }
   const bool bert_arch = archs.rfind("Bert", 0) == 0;
-  if (!(type == "bert" || (type.empty() && bert_arch))) {
+  // Google's and MindSpore's files name no architecture: BERT is implied.
+  const bool implied = dialect != ConfigDialect::kHuggingFace && type.empty() && archs.empty();
+  if (!(type == "bert" || (type.empty() && bert_arch) || implied)) {
     throw ConvertError(path + ": unsupported architecture (model_type \"" + type + "\", architectures [" + archs +
                        "]): bert-convert reads BERT (model_type \"bert\"); RoBERTa, ALBERT, "
                        "DistilBERT and ELECTRA differ in layout or tokenizer");
@@ -42,12 +45,50 @@ void CheckArchitecture(const json::Value& c, const std::string& path) {
   }
 }
 
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 }  // namespace
 
+json::Value ReadConfigDocument(const std::string& path) {
+  if (!(EndsWith(path, ".yaml") || EndsWith(path, ".yml"))) return ReadJson(path);
+  json::Value doc;
+  try {
+    doc = json::ParseYamlSubset(ReadText(path));
+  } catch (const json::ParseError& e) {
+    throw ConvertError(path + ": " + e.what());
+  }
+  if (!doc.is_object()) throw ConvertError(path + ": not a YAML mapping");
+  if (doc.find("hidden_size")) return doc;
+  std::vector<std::string> names;
+  if (const json::Value* n = doc.find("bert_network"); n && n->is_string()) names.push_back(n->as_string() + "_net_cfg");
+  names.push_back("bert_net_cfg");
+  for (const auto& name : names) {
+    if (const json::Value* section = doc.find(name); section && section->is_object()) return *section;
+  }
+  const json::Value* only = nullptr;
+  for (const auto& [key, value] : doc.items()) {
+    if (value.is_object() && value.find("hidden_size")) {
+      if (only) throw ConvertError(path + ": several sections have hidden_size; name one with bert_network");
+      only = &value;
+    }
+  }
+  if (!only) throw ConvertError(path + ": no BERT configuration (no mapping with hidden_size)");
+  return *only;
+}
+
 void ReadHfConfig(const std::string& path, BertModel* m) {
-  const json::Value c = ReadJson(path);
+  ApplyBertConfig(ReadJson(path), path, ConfigDialect::kHuggingFace, m);
+}
+
+void ApplyBertConfig(const json::Value& c, const std::string& path, ConfigDialect dialect, BertModel* m) {
   if (!c.is_object()) throw ConvertError(path + ": not a JSON object");
-  CheckArchitecture(c, path);
+  CheckArchitecture(c, path, dialect);
+  if (dialect == ConfigDialect::kMindSpore) m->config.layer_norm_eps = 1e-7f;
+  if (const json::Value* r = c.find("use_relative_positions"); r && r->is_bool() && r->as_bool()) {
+    throw ConvertError(path + ": use_relative_positions is not supported (only absolute positions)");
+  }
   BertConfig& k = m->config;
   k.vocab_size = Dim(c, "vocab_size", path);
   k.hidden_size = Dim(c, "hidden_size", path);

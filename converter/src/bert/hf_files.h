@@ -3,6 +3,7 @@
 #define EMBERT_CONVERTER_BERT_HF_FILES_H_
 
 #include <string>
+#include <vector>
 
 #include "json/json.h"
 
@@ -10,6 +11,10 @@ namespace embert::convert {
 
 // A regular file (not a directory) exists at `path`.
 bool IsFile(const std::string& path);
+// A directory exists at `path`.
+bool IsDirectory(const std::string& path);
+// Names (not paths) of the regular files in `dir`, sorted.
+std::vector<std::string> ListFiles(const std::string& dir);
 // The whole file; ConvertError naming it if it cannot be read.
 std::string ReadText(const std::string& path);
 // The file parsed as JSON; parse errors become ConvertError naming the file.

@@ -50,10 +50,14 @@ void CollectAddedTokens(const json::Value& obj, bool by_id, const std::string& p
 }  // namespace
 
 std::vector<std::string> ReadHfTokenizer(const std::string& dir, BertModel* m) {
+  if (!IsFile(dir + "/vocab.txt")) throw ConvertError(dir + ": no vocab.txt (BERT's WordPiece vocabulary)");
+  return ReadTokenizerFiles(dir + "/vocab.txt", dir, m);
+}
+
+std::vector<std::string> ReadTokenizerFiles(const std::string& vocab_path, const std::string& dir, BertModel* m) {
   TokenizerSettings& t = m->tokenizer;
   std::vector<std::string> files;
-  const std::string vocab_path = dir + "/vocab.txt";
-  if (!IsFile(vocab_path)) throw ConvertError(dir + ": no vocab.txt (BERT's WordPiece vocabulary)");
+  if (!IsFile(vocab_path)) throw ConvertError(vocab_path + ": no such vocabulary file (BERT's WordPiece vocab.txt)");
   files.push_back(vocab_path);
   std::istringstream vocab(ReadText(vocab_path));
   std::string line;
@@ -121,7 +125,7 @@ std::vector<std::string> ReadHfTokenizer(const std::string& dir, BertModel* m) {
   if (t.vocab.size() != m->config.vocab_size) {
     throw ConvertError(vocab_path + ": " + std::to_string(base) + " tokens" +
                        (t.vocab.size() != base ? " + " + std::to_string(t.vocab.size() - base) + " added" : "") +
-                       ", but config.json says vocab_size " + std::to_string(m->config.vocab_size));
+                       ", but the configuration says vocab_size " + std::to_string(m->config.vocab_size));
   }
 
   std::map<std::string, int32_t> ids;

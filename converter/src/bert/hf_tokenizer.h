@@ -14,6 +14,12 @@ namespace embert::convert {
 // must have config.vocab_size tokens). Returns the files read.
 std::vector<std::string> ReadHfTokenizer(const std::string& dir, BertModel* model);
 
+// The same with the vocabulary at `vocab_path` and the JSON files (all
+// optional) in `json_dir`: for checkpoints that keep vocab.txt elsewhere
+// (a SavedModel's assets/, --vocab).
+std::vector<std::string> ReadTokenizerFiles(const std::string& vocab_path, const std::string& json_dir,
+                                            BertModel* model);
+
 }  // namespace embert::convert
 
 #endif  // EMBERT_CONVERTER_BERT_HF_TOKENIZER_H_

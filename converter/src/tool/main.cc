@@ -12,7 +12,9 @@
 #include "bert/calibration.h"
 #include "bert/smoothing.h"
 #include "bert/embert_writer.h"
-#include "bert/hf_loader.h"
+#include "bert/checkpoint_loader.h"
+#include "readers/convert_error.h"
+#include "bert/hf_files.h"
 #include "bert/sha256.h"
 #include "embert/embert.h"
 
@@ -22,12 +24,23 @@ using namespace embert::convert;
 
 const char kUsage[] =
     "usage: bert-convert INPUT -o OUT.embert [--quantize int8|fp32] [--max-seq-len N]\n"
-    "                    [--labels FILE] [--calibration FILE] [--no-smoothing] [--evaluate TSV] [--quiet]\n"
+    "                    [--format F] [--config FILE] [--vocab FILE] [--lower-case yes|no]\n"
+    "                    [--labels FILE] [--scores softmax|sigmoid]\n"
+    "                    [--calibration FILE] [--no-smoothing] [--evaluate TSV] [--quiet]\n"
     "  INPUT            a HuggingFace BERT directory (config.json, model.safetensors or\n"
-    "                   pytorch_model.bin, vocab.txt)\n"
+    "                   pytorch_model.bin, vocab.txt); a TensorFlow checkpoint (prefix such as\n"
+    "                   bert_model.ckpt, its .index, a directory holding one, a SavedModel);\n"
+    "                   a MindSpore .ckpt; a lone .safetensors or torch file\n"
+    "  --format F       force the file format: huggingface, tf, mindspore, safetensors, torch\n"
+    "  --config FILE    the model configuration (config.json, bert_config.json or a MindSpore\n"
+    "                   YAML) when it is not beside the weights\n"
+    "  --vocab FILE     vocab.txt when it is not beside the weights\n"
+    "  --lower-case yes|no  override the tokenizer's lower-casing\n"
     "  --quantize       int8 (default): weights int8 per output channel; fp32: the reference\n"
     "  --max-seq-len N  longest input the model will accept (default: the checkpoint's)\n"
     "  --labels FILE    label names, one per line (default: config.json id2label)\n"
+    "  --scores S       softmax or sigmoid (multi-label) class scores (default: sigmoid for one\n"
+    "                   logit or problem_type multi_label_classification, else softmax)\n"
     "  --calibration F  text lines (TAB separates a pair): records activation ranges and\n"
     "                   reports int8-vs-fp32 agreement on them; with int8, inputs of linear\n"
     "                   layers that have outlier channels get smoothing factors from them\n"
@@ -36,7 +49,8 @@ const char kUsage[] =
     "                   int8 files, agreement of their top labels, logit error\n";
 
 struct Args {
-  std::string input, output, quantize = "int8", labels, calibration, evaluate;
+  std::string input, output, quantize = "int8", labels, calibration, evaluate, scores;
+  SourceOptions source;
   uint32_t max_seq_len = 0;
   bool quiet = false;
   bool smoothing = true;
@@ -68,6 +82,19 @@ Args Parse(int argc, char** argv) {
       const long n = std::strtol(v.c_str(), &end, 10);
       if (*end != '\0' || n < 3 || n > 65536) Usage("--max-seq-len must be a number from 3");
       a.max_seq_len = static_cast<uint32_t>(n);
+    } else if (arg == "--format") {
+      a.source.format = value();
+    } else if (arg == "--config") {
+      a.source.config = value();
+    } else if (arg == "--vocab") {
+      a.source.vocab = value();
+    } else if (arg == "--lower-case") {
+      const std::string v = value();
+      if (v != "yes" && v != "no") Usage("--lower-case is yes or no");
+      a.source.lower_case = v == "yes" ? 1 : 0;
+    } else if (arg == "--scores") {
+      a.scores = value();
+      if (a.scores != "softmax" && a.scores != "sigmoid") Usage("--scores is softmax or sigmoid");
     } else if (arg == "--labels") {
       a.labels = value();
     } else if (arg == "--calibration") {
@@ -131,12 +158,21 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+std::string Parent(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
 std::string Relative(const std::string& path, const std::string& dir) {
   return path.rfind(dir + "/", 0) == 0 ? path.substr(dir.size() + 1) : path;
 }
 
 int Run(const Args& args) {
-  BertModel model = LoadHuggingFace(args.input);
+  BertModel model = LoadCheckpoint(args.input, args.source);
+  if (!args.scores.empty()) {
+    if (!model.has_classifier) throw ConvertError("--scores: the checkpoint has no classification head");
+    model.sigmoid_scores = args.scores == "sigmoid";
+  }
   if (!args.labels.empty()) {
     std::vector<std::string> labels = ReadTextLines(args.labels);
     if (!model.has_classifier || labels.size() != model.labels.size()) {
@@ -155,7 +191,7 @@ int Run(const Args& args) {
   options.command_line = args.command_line;
   for (const auto& f : model.source_files) {
     SourceFile s;
-    s.path = Relative(f, args.input);
+    s.path = Relative(f, IsDirectory(args.input) ? args.input : Parent(args.input));
     s.sha256 = Sha256File(f, &s.size);
     options.sources.push_back(s);
   }
