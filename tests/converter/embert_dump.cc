@@ -95,7 +95,7 @@ class Dumper {
     Tensor(name + ".weight", l->weight());
     Tensor(name + ".bias", l->bias());
     linears_ += (linears_.empty() ? "" : ", ") + Quote(name) + ": {\"input_smoothing\": " +
-                List(l->input_smoothing(), Float) + "}";
+                List(l->input_smoothing(), Float) + ", \"input_scale\": " + Float(l->input_scale()) + "}";
   }
 
   void Norm(const std::string& name, const s::LayerNorm* n) {
@@ -191,6 +191,14 @@ class Dumper {
     out += std::string(",\n\"next_sentence\": ") + (m_->next_sentence() ? "true" : "false");
     out += std::string(",\n\"pooler\": ") + (m_->pooler() ? "true" : "false");
     out += ",\n\"activation_stats\": " + Int(m_->activation_stats() ? m_->activation_stats()->size() : -1);
+    std::string ranges;
+    if (const auto* stats = m_->activation_stats()) {
+      for (const auto* st : *stats) {
+        ranges += (ranges.empty() ? "" : ", ") + Quote(st->name() ? st->name()->str() : "") + ": " +
+                  List(st->channel_abs_max(), Float);
+      }
+    }
+    out += ",\n\"activation_ranges\": {" + ranges + "}";
     if (const auto* p = m_->provenance()) {
       auto source = [](const s::SourceFile* f) {
         return "{\"path\": " + Quote(f->path() ? f->path()->str() : "") + ", \"sha256\": " +

@@ -49,11 +49,39 @@ def measure(outs, ref_logits, ref_means, hidden):
     return agree / len(outs), cos, float(np.mean(err)), max(err)
 
 
+def check_static_scales(dump_bin, model):
+    """Each encoder linear's input_scale is max_k(max|x_k| * (1/s_k)) / 127 in float32,
+    from the calibration ranges stored in the same file (s: its smoothing, or 1)."""
+    d = json.loads(subprocess.run([dump_bin, model], capture_output=True, text=True, check=True).stdout)
+    failures = []
+    groups = {"query": "attention", "key": "attention", "value": "attention",
+              "attention_output": "attention_output", "intermediate": "intermediate", "output": "output"}
+    checked = 0
+    for name, lin in d["linears"].items():
+        parts = name.split(".")
+        if parts[0] != "layers":
+            if lin["input_scale"] != 0:
+                failures.append("%s: input_scale %g outside the encoder" % (name, lin["input_scale"]))
+            continue
+        x_max = np.array(d["activation_ranges"]["layers.%s.%s.input" % (parts[1], groups[parts[2]])], np.float32)
+        s = lin["input_smoothing"]
+        scaled = x_max if s is None else x_max * (np.float32(1) / np.array(s, np.float32))
+        want = np.float32(np.float32(scaled.max()) / np.float32(127))
+        if np.float32(lin["input_scale"]) != want:
+            failures.append("%s: input_scale %r, expected %r" % (name, lin["input_scale"], float(want)))
+        checked += 1
+    if checked == 0:
+        failures.append("no encoder linear in the static file")
+    print("static scales: %d encoder linears checked against the file's calibration ranges" % checked)
+    return failures
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--convert", required=True)
     ap.add_argument("--probe", required=True)
     ap.add_argument("--work", required=True)
+    ap.add_argument("--dump", required=True, help="embert_dump, to read the static scales and ranges back")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     hf = os.path.join(a.work, "outlier-hf")
@@ -82,7 +110,8 @@ def main():
     hidden = ref.config["hidden_size"]
 
     results = {}
-    for name, extra in (("smoothed", []), ("unsmoothed", ["--no-smoothing"])):
+    for name, extra in (("smoothed", []), ("unsmoothed", ["--no-smoothing"]),
+                        ("static", ["--activations", "static"])):
         model = os.path.join(a.work, "outlier-%s.embert" % name)
         run = subprocess.run([a.convert, hf, "-o", model, "--calibration", calibration] + extra,
                              capture_output=True, text=True, check=True)
@@ -91,7 +120,11 @@ def main():
         print("%-10s (%d layers smoothed): top-label agreement %.2f %%, min cosine %.5f, logit error mean %.4f max %.4f"
               % ((name, len(smoothed_layers), 100 * results[name][0]) + results[name][1:]))
     s, u = results["smoothed"], results["unsmoothed"]
-    failures = []
+    failures = check_static_scales(a.dump, os.path.join(a.work, "outlier-static.embert"))
+    # Static scales cost accuracy (one scale for tokens of every magnitude), but
+    # with smoothing they must stay a usable model.
+    if results["static"][1] < 0.99:
+        failures.append("static: min cosine %.5f < 0.99" % results["static"][1])
     if s[0] < 0.995:
         failures.append("agreement %.4f < 0.995" % s[0])
     if s[1] < 0.995:

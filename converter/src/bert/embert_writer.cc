@@ -54,17 +54,19 @@ class Writer {
 
   fb::Offset<s::Linear> Linear(const std::string& name, const LinearWeights& l, bool quantize) {
     const auto sm = options_.input_smoothing.find(name);
+    const auto st = options_.input_scales.find(name);
+    const float input_scale = quantize && st != options_.input_scales.end() ? st->second : 0.0f;
     if (!quantize || sm == options_.input_smoothing.end()) {
       const auto w = Weight(name + ".weight", l.weight, quantize);
       const auto b = F32(name + ".bias", l.bias, {static_cast<uint32_t>(l.bias.size())});
-      return s::CreateLinear(builder_, w, b);
+      return s::CreateLinear(builder_, w, b, 0, input_scale);
     }
     // x / s is quantized at run time, W * s here.
     const auto w = Int8(name + ".weight", ScaleColumns(l.weight, *sm->second));
     const auto b = F32(name + ".bias", l.bias, {static_cast<uint32_t>(l.bias.size())});
     auto& factors = smoothing_vectors_[sm->second.get()];
     if (factors.IsNull()) factors = builder_.CreateVector(*sm->second);
-    return s::CreateLinear(builder_, w, b, factors);
+    return s::CreateLinear(builder_, w, b, factors, input_scale);
   }
 
   fb::Offset<s::LayerNorm> Norm(const std::string& name, const NormWeights& n) {

@@ -36,6 +36,9 @@ struct WriteOptions {
   // smoothing factors (bert/smoothing.h); layers sharing an input share the
   // vector, and then one vector in the file.
   std::map<std::string, std::shared_ptr<const std::vector<float>>> input_smoothing;
+  // int8 linear layer name -> static activation scale (Linear.input_scale,
+  // --activations static); layers not named quantize per token.
+  std::map<std::string, float> input_scales;
   std::vector<SourceFile> sources;
   std::string converter_version;
   std::string command_line;

@@ -46,36 +46,35 @@ Matrix ScaleColumns(const Matrix& w, const std::vector<float>& s) {
   return out;
 }
 
+std::vector<LinearInputGroup> EncoderLinearInputs(const BertModel& model) {
+  std::vector<LinearInputGroup> groups;
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    const LayerWeights& l = model.layers[i];
+    const std::string p = "layers." + std::to_string(i) + ".";
+    groups.push_back({p + "attention.input", {{p + "query", &l.query}, {p + "key", &l.key}, {p + "value", &l.value}}});
+    groups.push_back({p + "attention_output.input", {{p + "attention_output", &l.attention_output}}});
+    groups.push_back({p + "intermediate.input", {{p + "intermediate", &l.intermediate}}});
+    groups.push_back({p + "output.input", {{p + "output", &l.output}}});
+  }
+  return groups;
+}
+
 SmoothingPlan PlanSmoothing(const BertModel& model, const std::vector<ActivationStat>& stats,
                             float min_outlier_ratio) {
   std::map<std::string, const ActivationStat*> by_name;
   for (const auto& s : stats) by_name[s.name] = &s;
   SmoothingPlan plan;
-  for (size_t i = 0; i < model.layers.size(); ++i) {
-    const LayerWeights& l = model.layers[i];
-    const std::string p = "layers." + std::to_string(i) + ".";
-    struct Group {
-      const char* activation;
-      std::vector<std::pair<const char*, const LinearWeights*>> linears;
-    };
-    const Group groups[] = {
-        {"attention.input", {{"query", &l.query}, {"key", &l.key}, {"value", &l.value}}},
-        {"attention_output.input", {{"attention_output", &l.attention_output}}},
-        {"intermediate.input", {{"intermediate", &l.intermediate}}},
-        {"output.input", {{"output", &l.output}}},
-    };
-    for (const Group& g : groups) {
-      const auto it = by_name.find(p + g.activation);
-      if (it == by_name.end()) continue;
-      const std::vector<float>& x_max = it->second->channel_abs_max;
-      if (x_max.size() != g.linears[0].second->weight.cols) continue;
-      const float ratio = OutlierRatio(x_max);
-      if (!(ratio >= min_outlier_ratio)) continue;
-      std::vector<const Matrix*> weights;
-      for (const auto& [name, lin] : g.linears) weights.push_back(&lin->weight);
-      auto factors = std::make_shared<const std::vector<float>>(Factors(x_max, weights));
-      for (const auto& [name, lin] : g.linears) plan[p + name] = SmoothedInput{p + g.activation, ratio, factors};
-    }
+  for (const LinearInputGroup& g : EncoderLinearInputs(model)) {
+    const auto it = by_name.find(g.activation);
+    if (it == by_name.end()) continue;
+    const std::vector<float>& x_max = it->second->channel_abs_max;
+    if (x_max.size() != g.linears[0].second->weight.cols) continue;
+    const float ratio = OutlierRatio(x_max);
+    if (!(ratio >= min_outlier_ratio)) continue;
+    std::vector<const Matrix*> weights;
+    for (const auto& [name, lin] : g.linears) weights.push_back(&lin->weight);
+    auto factors = std::make_shared<const std::vector<float>>(Factors(x_max, weights));
+    for (const auto& [name, lin] : g.linears) plan[name] = SmoothedInput{g.activation, ratio, factors};
   }
   return plan;
 }

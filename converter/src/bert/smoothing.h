@@ -28,6 +28,14 @@ struct SmoothedInput {
   std::shared_ptr<const std::vector<float>> factors;  // s_k, one per input channel
 };
 
+// The encoder's int8 linear layers grouped by the activation they read
+// (Q, K and V read one): "layers.N.attention.input" -> {"layers.N.query", ...}.
+struct LinearInputGroup {
+  std::string activation;
+  std::vector<std::pair<std::string, const LinearWeights*>> linears;
+};
+std::vector<LinearInputGroup> EncoderLinearInputs(const BertModel& model);
+
 // Linear name ("layers.N.query", ...) -> its smoothing. Q, K and V share one
 // factor vector (their common input is quantized once).
 using SmoothingPlan = std::map<std::string, SmoothedInput>;

@@ -11,6 +11,7 @@
 
 #include "bert/calibration.h"
 #include "bert/smoothing.h"
+#include "bert/static_scales.h"
 #include "bert/embert_writer.h"
 #include "bert/checkpoint_loader.h"
 #include "readers/convert_error.h"
@@ -26,7 +27,8 @@ const char kUsage[] =
     "usage: bert-convert INPUT -o OUT.embert [--quantize int8|fp32] [--max-seq-len N]\n"
     "                    [--format F] [--config FILE] [--vocab FILE] [--lower-case yes|no]\n"
     "                    [--labels FILE] [--scores softmax|sigmoid]\n"
-    "                    [--calibration FILE] [--no-smoothing] [--evaluate TSV] [--quiet]\n"
+    "                    [--calibration FILE] [--no-smoothing] [--activations dynamic|static]\n"
+    "                    [--evaluate TSV] [--quiet]\n"
     "  INPUT            a HuggingFace BERT directory (config.json, model.safetensors or\n"
     "                   pytorch_model.bin, vocab.txt); a TensorFlow checkpoint (prefix such as\n"
     "                   bert_model.ckpt, its .index, a directory holding one, a SavedModel);\n"
@@ -45,6 +47,8 @@ const char kUsage[] =
     "                   reports int8-vs-fp32 agreement on them; with int8, inputs of linear\n"
     "                   layers that have outlier channels get smoothing factors from them\n"
     "  --no-smoothing   record ranges but never smooth (to measure what smoothing does)\n"
+    "  --activations A  dynamic (default): int8 activation scales per token at run time;\n"
+    "                   static: one scale per layer input from --calibration (less exact)\n"
     "  --evaluate TSV   text<TAB>label (or a<TAB>b<TAB>label) lines: accuracy of the fp32 and\n"
     "                   int8 files, agreement of their top labels, logit error\n";
 
@@ -54,6 +58,7 @@ struct Args {
   uint32_t max_seq_len = 0;
   bool quiet = false;
   bool smoothing = true;
+  bool static_activations = false;
   std::string command_line;
 };
 
@@ -101,6 +106,10 @@ Args Parse(int argc, char** argv) {
       a.calibration = value();
     } else if (arg == "--evaluate") {
       a.evaluate = value();
+    } else if (arg == "--activations") {
+      const std::string v = value();
+      if (v != "dynamic" && v != "static") Usage("--activations is dynamic or static");
+      a.static_activations = v == "static";
     } else if (arg == "--no-smoothing") {
       a.smoothing = false;
     } else if (arg == "--quiet" || arg == "-q") {
@@ -117,6 +126,9 @@ Args Parse(int argc, char** argv) {
     }
   }
   if (a.input.empty()) Usage("no input checkpoint");
+  if (a.static_activations && (a.calibration.empty() || a.quantize != "int8")) {
+    Usage("--activations static needs --quantize int8 and --calibration FILE (the ranges come from it)");
+  }
   if (a.output.empty()) Usage("no output file (-o OUT.embert)");
   return a;
 }
@@ -207,6 +219,7 @@ int Run(const Args& args) {
     smoothing = PlanSmoothing(model, options.activation_stats);
     for (const auto& [name, s] : smoothing) options.input_smoothing[name] = s.factors;
   }
+  if (args.static_activations) options.input_scales = PlanStaticScales(model, options.activation_stats, smoothing);
   std::vector<TensorReport> report;
   options.int8 = args.quantize == "int8";
   const std::vector<uint8_t> bytes = WriteEmbert(model, options, &report);
@@ -264,6 +277,8 @@ int Run(const Args& args) {
         std::printf("%s%zu: %.4f", l ? ", " : " ", l, agreement.layer_relative_error[l]);
       }
       std::printf("\n");
+      std::printf("activations: %s\n", args.static_activations ? "static (one scale per layer input, from the calibration text)"
+                                                               : "dynamic (a scale per token at run time)");
       std::printf("outlier smoothing: %zu of the int8 linear layers", smoothing.size());
       if (!args.smoothing) std::printf(" (--no-smoothing)");
       std::printf("\n");

@@ -129,12 +129,17 @@ void LinearOp::Run(const LinearEngine& engine, const float* x, size_t rows, floa
 
 bool LinearOp::SharesQuantizedInputWith(const LinearOp& other) const {
   return kind_ == Kind::kInt8 && other.kind_ == Kind::kInt8 && w_.in == other.w_.in &&
-         w_.smoothing == other.w_.smoothing;
+         w_.smoothing == other.w_.smoothing && w_.input_scale == other.w_.input_scale;
 }
 
 void LinearOp::Quantize(const LinearEngine& engine, const float* x, size_t rows) const {
   const size_t stride = qgemm::PaddedK(w_.in);
-  engine.kernels->quantize({x, w_.in, rows, w_.in, smoothing_mul_, engine.q, stride, engine.q_scales});
+  const qgemm::QuantizeArgs args{x, w_.in, rows, w_.in, smoothing_mul_, engine.q, stride, engine.q_scales};
+  if (w_.input_scale > 0.0f) {
+    qgemm::QuantizeStatic(args, w_.input_scale);
+  } else {
+    engine.kernels->quantize(args);
+  }
 }
 
 void LinearOp::RunQuantized(const LinearEngine& engine, size_t rows, float* y) const {

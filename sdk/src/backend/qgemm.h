@@ -9,6 +9,15 @@
 //   acc[m][n] = sum_k q[m][k] * W[n][k]          (exact, int32)
 //   y[m][n]   = fma((float)acc[m][n], a_scale_m * w_scale[n], b[n])
 //
+// Static activations (Linear.input_scale = s > 0, bert-convert --activations
+// static) replace the first three lines with one scale for every row:
+//
+//   a_scale_m = s
+//   q[m][k]   = clamp(nearest-even(x[m][k] * mul[k] * (1 / s)), -127, 127)
+//
+// computed by QuantizeStatic below for every engine (one portable loop, so
+// the engines cannot differ).
+//
 // Every engine that claims this arithmetic computes these values bit-exactly
 // (tests/backend compares them); the float operations are written so that no
 // compiler contraction changes them (the SDK builds with -ffp-contract=off).
@@ -62,6 +71,10 @@ struct Kernels {
   void (*gemm)(const GemmArgs& args, size_t m0, size_t m1, size_t n0, size_t n1);
   size_t n_block;
 };
+
+// The static-scale quantization above; args.scales[r] = scale for every row.
+// A NaN input becomes 127, never an int cast of NaN.
+void QuantizeStatic(const QuantizeArgs& args, float scale);
 
 // Portable C++ kernels: the definition of the arithmetic above.
 const Kernels& ReferenceKernels();

@@ -50,6 +50,7 @@ struct LinearView {
   MatrixView weight;         // [out][in]
   const float* bias = nullptr;
   const float* smoothing = nullptr;  // [in] divisors, or nullptr
+  float input_scale = 0;             // > 0: static activation scale (int8 only)
   uint32_t in = 0;
   uint32_t out = 0;
 };

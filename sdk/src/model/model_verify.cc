@@ -2,6 +2,7 @@
 // a run read or write out of bounds: every tensor reachable by the encoder is
 // checked here against the config (dtype, shape, byte size, alignment,
 // scales), and the resolvers below only return what was checked.
+#include <cfloat>
 #include <cmath>
 #include <cstring>
 
@@ -135,6 +136,12 @@ class Checker {
       }
       view->smoothing = s->data();
     }
+    view->input_scale = l->input_scale();
+    // A denormal scale would make 1 / scale infinite.
+    if (!(std::isfinite(view->input_scale) && (view->input_scale == 0.0f || view->input_scale >= FLT_MIN))) {
+      return Invalid(what, "input_scale negative, denormal or not finite");
+    }
+    if (view->input_scale > 0.0f && !view->weight.int8) return Invalid(what, "input_scale needs int8 weights");
     return Status::Ok();
   }
 
