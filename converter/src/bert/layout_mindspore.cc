@@ -57,7 +57,10 @@ Plan PlanMindSpore(const std::vector<TensorInfo>& tensors) {
   const std::string anchor = "bert_embedding_lookup.embedding_table";
   std::string body;  // P
   for (const auto& t : tensors) {
-    if (EndsWith(t.name, anchor)) body = t.name.substr(0, t.name.size() - anchor.size());
+    // Not the optimizer's copies ("moment1.bert.bert.bert_embedding_lookup...").
+    if (EndsWith(t.name, anchor) && !IsOptimizerState(t.name)) {
+      body = t.name.substr(0, t.name.size() - anchor.size());
+    }
   }
   // The heads are siblings of the BertModel cell.
   std::string heads = body;
