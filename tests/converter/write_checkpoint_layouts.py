@@ -38,6 +38,11 @@ import safetensors_io  # noqa: E402
 
 # ---------------------------------------------------------------- crc32c, protobuf, snappy
 
+def save(path, data):
+    with open(path, "wb" if isinstance(data, bytes) else "w") as f:
+        f.write(data)
+
+
 _CRC_TABLE = []
 for _i in range(256):
     _c = _i
@@ -144,8 +149,7 @@ def write_sstable(path, entries, snappy=False, restart_interval=4, block_size=10
     meta_handle = put_block(sstable_block([], 1))
     index_handle = put_block(sstable_block(index, 1))
     footer = (meta_handle + index_handle).ljust(40, b"\0") + struct.pack("<Q", 0xDB4775248B80FB57)
-    with open(path, "wb") as out:
-        out.write(bytes(f) + footer)
+    save(path, bytes(f) + footer)
 
 
 # ---------------------------------------------------------------- TensorFlow tensor bundle
@@ -179,8 +183,7 @@ def write_bundle(prefix, tensors, shards=1, snappy=False):
         shard = i * shards // len(names)
         value = tensors[name]
         if isinstance(value, bytes):
-            dtype, shape = DT_STRING, ()
-            raw, crc = string_tensor([value])
+            (dtype, shape), (raw, crc) = (DT_STRING, ()), string_tensor([value])
         else:
             a = np.asarray(value)  # (ascontiguousarray would make a scalar 1-d)
             dtype, shape = _TF_DTYPES[a.dtype], a.shape
@@ -188,17 +191,13 @@ def write_bundle(prefix, tensors, shards=1, snappy=False):
             crc = crc32c(raw)
         dims = b"".join(pb_bytes(2, pb_varint(1, d) if d else b"") for d in shape)
         entry = pb_varint(1, dtype) + pb_bytes(2, dims)
-        if shard:
-            entry += pb_varint(3, shard)
-        if len(data[shard]):
-            entry += pb_varint(4, len(data[shard]))
+        entry += (pb_varint(3, shard) if shard else b"") + (pb_varint(4, len(data[shard])) if data[shard] else b"")
         entry += pb_varint(5, len(raw)) + pb_fixed32(6, masked(crc))
         entries.append((name.encode(), entry))
         data[shard] += raw
     write_sstable(prefix + ".index", entries, snappy=snappy)
     for i, d in enumerate(data):
-        with open("%s.data-%05d-of-%05d" % (prefix, i, shards), "wb") as f:
-            f.write(bytes(d))
+        save("%s.data-%05d-of-%05d" % (prefix, i, shards), bytes(d))
 
 
 # ---------------------------------------------------------------- the Hugging Face source
@@ -214,23 +213,19 @@ def load_hf(hf_dir):
             continue
         if name.split(".")[0] in ("embeddings", "encoder", "pooler"):
             name = "bert." + name
-        if name.endswith(".gamma"):
-            name = name[:-6] + ".weight"
-        elif name.endswith(".beta"):
-            name = name[:-5] + ".bias"
+        for old, new in ((".gamma", ".weight"), (".beta", ".bias")):
+            name = name[:-len(old)] + new if name.endswith(old) else name
         weights[name] = np.ascontiguousarray(a, dtype=np.float32)
     return config, weights
 
 
 def google_config(config):
-    """google-research/bert's bert_config.json."""
-    out = {k: config[k] for k in ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
-                                  "intermediate_size", "hidden_act")}
-    out["hidden_dropout_prob"] = config.get("hidden_dropout_prob", 0.1)
-    out["attention_probs_dropout_prob"] = config.get("attention_probs_dropout_prob", 0.1)
-    out["max_position_embeddings"] = config["max_position_embeddings"]
-    out["type_vocab_size"] = config.get("type_vocab_size", 2)
-    out["initializer_range"] = config.get("initializer_range", 0.02)
+    """google-research/bert's bert_config.json (no model_type)."""
+    keys = [("vocab_size", None), ("hidden_size", None), ("num_hidden_layers", None), ("num_attention_heads", None),
+            ("intermediate_size", None), ("hidden_act", "gelu"), ("hidden_dropout_prob", 0.1),
+            ("attention_probs_dropout_prob", 0.1), ("max_position_embeddings", None), ("type_vocab_size", 2),
+            ("initializer_range", 0.02)]
+    out = {k: config[k] if default is None else config.get(k, default) for k, default in keys}
     if config.get("layer_norm_eps", 1e-12) != 1e-12:
         out["layer_norm_eps"] = config["layer_norm_eps"]
     return out
@@ -239,8 +234,7 @@ def google_config(config):
 def copy_side_files(hf_dir, out_dir, config):
     shutil.copyfile(os.path.join(hf_dir, "vocab.txt"), os.path.join(out_dir, "vocab.txt"))
     if config is not None:
-        with open(os.path.join(out_dir, "bert_config.json"), "w") as f:
-            json.dump(google_config(config), f, indent=2)
+        save(os.path.join(out_dir, "bert_config.json"), json.dumps(google_config(config), indent=2) + "\n")
 
 
 # ---------------------------------------------------------------- TF1 (google-research/bert)
@@ -303,56 +297,47 @@ def tf2_block(w, n, heads):
         t["_attention_layer/%s/bias" % tf] = w[hf + "attention.self.%s.bias" % name].reshape(A, D)
     t["_attention_layer/_output_dense/kernel"] = w[hf + "attention.output.dense.weight"].T.reshape(A, D, H).copy()
     t["_attention_layer/_output_dense/bias"] = w[hf + "attention.output.dense.bias"]
-    for tf, name in (("_attention_layer_norm", "attention.output.LayerNorm"), ("_output_layer_norm", "output.LayerNorm")):
+    for tf, name in (("_attention_layer_norm", "attention.output.LayerNorm"),
+                     ("_output_layer_norm", "output.LayerNorm")):
         t[tf + "/gamma"], t[tf + "/beta"] = w[hf + name + ".weight"], w[hf + name + ".bias"]
     for tf, name in (("_intermediate_dense", "intermediate.dense"), ("_output_dense", "output.dense")):
         t[tf + "/kernel"], t[tf + "/bias"] = w[hf + name + ".weight"].T.copy(), w[hf + name + ".bias"]
     return t
 
 
-def tf2_tensors(w, config):
-    """tf.train.Checkpoint(encoder=BertEncoder): sublayers numbered layer_with_weights-K."""
-    L, E = config["num_hidden_layers"], "encoder/"
-    t = {E + "layer_with_weights-0/embeddings": w["bert.embeddings.word_embeddings.weight"],
-         E + "layer_with_weights-1/embeddings": w["bert.embeddings.position_embeddings.weight"],
-         E + "layer_with_weights-2/embeddings": w["bert.embeddings.token_type_embeddings.weight"],
-         E + "layer_with_weights-3/gamma": w["bert.embeddings.LayerNorm.weight"],
-         E + "layer_with_weights-3/beta": w["bert.embeddings.LayerNorm.bias"]}
+def tf2_tensors(w, config, rng, keras):
+    """keras False: tf.train.Checkpoint(encoder=BertEncoder), sublayers numbered
+    layer_with_weights-K; save_counter. keras True: a Keras model (BertEncoderV2 with named
+    sublayers + a Dense head) saved with save_weights; a few Adam slots and optimizer/iter."""
+    L = config["num_hidden_layers"]
+    if keras:
+        E, block, pooler = "layer_with_weights-0/", "_transformer_layers/%d/", "_pooler_layer/"
+        emb = ["_embedding_layer/embeddings", "_position_embedding_layer/embeddings",
+               "_type_embedding_layer/embeddings", "_embedding_norm_layer/gamma", "_embedding_norm_layer/beta"]
+    else:
+        E, block, pooler = "encoder/", "layer_with_weights-%d/", "layer_with_weights-%d/" % (4 + L)
+        emb = ["layer_with_weights-0/embeddings", "layer_with_weights-1/embeddings",
+               "layer_with_weights-2/embeddings", "layer_with_weights-3/gamma", "layer_with_weights-3/beta"]
+    hf = ["bert.embeddings.%s_embeddings.weight" % x for x in ("word", "position", "token_type")]
+    t = {E + k: w[h] for k, h in zip(emb, hf + ["bert.embeddings.LayerNorm.weight", "bert.embeddings.LayerNorm.bias"])}
     for n in range(L):
         for name, a in tf2_block(w, n, config["num_attention_heads"]).items():
-            t[E + "layer_with_weights-%d/%s" % (4 + n, name)] = a
+            t[E + block % (n if keras else 4 + n) + name] = a
     if "bert.pooler.dense.weight" in w:
-        t[E + "layer_with_weights-%d/kernel" % (4 + L)] = w["bert.pooler.dense.weight"].T.copy()
-        t[E + "layer_with_weights-%d/bias" % (4 + L)] = w["bert.pooler.dense.bias"]
-    t = {k + VAR: v for k, v in t.items()}
-    t["save_counter" + VAR] = np.array(1, dtype=np.int64)
-    t["_CHECKPOINTABLE_OBJECT_GRAPH"] = OBJECT_GRAPH
-    return t
-
-
-def keras_tensors(w, config, rng):
-    """A Keras model (BertEncoderV2 + Dense head) saved with save_weights."""
-    E = "layer_with_weights-0/"
-    t = {E + "_embedding_layer/embeddings": w["bert.embeddings.word_embeddings.weight"],
-         E + "_position_embedding_layer/embeddings": w["bert.embeddings.position_embeddings.weight"],
-         E + "_type_embedding_layer/embeddings": w["bert.embeddings.token_type_embeddings.weight"],
-         E + "_embedding_norm_layer/gamma": w["bert.embeddings.LayerNorm.weight"],
-         E + "_embedding_norm_layer/beta": w["bert.embeddings.LayerNorm.bias"]}
-    for n in range(config["num_hidden_layers"]):
-        for name, a in tf2_block(w, n, config["num_attention_heads"]).items():
-            t[E + "_transformer_layers/%d/%s" % (n, name)] = a
-    if "bert.pooler.dense.weight" in w:
-        t[E + "_pooler_layer/kernel"] = w["bert.pooler.dense.weight"].T.copy()
-        t[E + "_pooler_layer/bias"] = w["bert.pooler.dense.bias"]
-    if "classifier.weight" in w:  # Keras Dense: [hidden, labels]
+        t[E + pooler + "kernel"] = w["bert.pooler.dense.weight"].T.copy()
+        t[E + pooler + "bias"] = w["bert.pooler.dense.bias"]
+    if keras and "classifier.weight" in w:  # Keras Dense: [hidden, labels]
         t["layer_with_weights-1/kernel"] = w["classifier.weight"].T.copy()
         t["layer_with_weights-1/bias"] = w["classifier.bias"]
     out = {k + VAR: v for k, v in t.items()}
+    out["_CHECKPOINTABLE_OBJECT_GRAPH"] = OBJECT_GRAPH
+    if not keras:
+        out["save_counter" + VAR] = np.array(1, dtype=np.int64)
+        return out
     for k in sorted(t)[:3] + [k for k in t if k.startswith("layer_with_weights-1/")]:
         for slot in ("m", "v"):
             out[k + "/.OPTIMIZER_SLOT/optimizer/%s" % slot + VAR] = rng.normal(0, 0.01, t[k].shape).astype(np.float32)
     out["optimizer/iter" + VAR] = np.array(1000, dtype=np.int64)
-    out["_CHECKPOINTABLE_OBJECT_GRAPH"] = OBJECT_GRAPH
     return out
 
 
@@ -408,8 +393,9 @@ def mindspore_params(w, config, old_names):
 
 def write_mindspore(path, params, rng):
     """The parameters (the word table split by rows over two records with the same tag,
-    each carrying the full dims, as MindSpore splits large tensors), then Adam moments,
-    global_step (Int32 [1]) and learning_rate (Float32 scalar: dims [0], one element)."""
+    each carrying the full dims, as MindSpore splits large tensors), then, as MindSpore
+    saves a training network, global_step (Int32 [1]), learning_rate (Float32 scalar:
+    dims [0], one element) and the Adam moments of every parameter."""
     f32 = lambda a: np.ascontiguousarray(a, dtype="<f4").tobytes()  # noqa: E731
     records = []
     for name, a in params:
@@ -419,33 +405,35 @@ def write_mindspore(path, params, rng):
                         ms_record(name, a.shape, "Float32", f32(a[half:]))]
         else:
             records.append(ms_record(name, a.shape, "Float32", f32(a)))
+    records.append(ms_record("global_step", [1], "Int32", np.array([1875], dtype="<i4").tobytes()))
+    records.append(ms_record("learning_rate", [0], "Float32", f32(np.array([5e-5]))))
     for slot in ("moment1.", "moment2."):
         for name, a in params:
             records.append(ms_record(slot + name, a.shape, "Float32", f32(rng.normal(0, 0.01, a.shape))))
-    records.append(ms_record("global_step", [1], "Int32", np.array([1875], dtype="<i4").tobytes()))
-    records.append(ms_record("learning_rate", [0], "Float32", f32(np.array([5e-5]))))
-    with open(path, "wb") as out:
-        out.write(b"".join(records))
+    save(path, b"".join(records))
 
 
 def mindspore_yaml(config):
-    def cfg(v, h, layers, heads, inter, pos, eps):
-        lines = ["    seq_length: 128", "    vocab_size: %d" % v, "    hidden_size: %d" % h,
-                 "    num_hidden_layers: %d" % layers, "    num_attention_heads: %d" % heads,
-                 "    intermediate_size: %d" % inter, '    hidden_act: "%s"' % config["hidden_act"],
-                 "    hidden_dropout_prob: 0.1", "    attention_probs_dropout_prob: 0.1",
-                 "    max_position_embeddings: %d" % pos,
-                 "    type_vocab_size: %d" % config.get("type_vocab_size", 2), "    initializer_range: 0.02",
-                 "    use_relative_positions: False", "    dtype: mstype.float32", "    compute_type: mstype.float16"]
-        return lines + (["    layer_norm_eps: %r" % eps] if eps is not None else [])
-
+    """The model zoo's *_config.yaml: bert_network names the section to read; large_net_cfg
+    holds other numbers (a reader must pick base_net_cfg)."""
     c = config
-    return "\n".join(
-        ["# Builtin Configurations (as in the MindSpore model zoo's BERT *_config.yaml)",
-         "# written by write_checkpoint_layouts.py", "bert_network: 'base'", "base_net_cfg:"]
-        + cfg(c["vocab_size"], c["hidden_size"], c["num_hidden_layers"], c["num_attention_heads"],
-              c["intermediate_size"], c["max_position_embeddings"], c.get("layer_norm_eps"))
-        + ["large_net_cfg:"] + cfg(30522, 1024, 24, 16, 4096, 512, None)) + "\n"
+
+    def section(name, v, h, layers, heads, inter, pos, eps):
+        keys = [("seq_length", 128), ("vocab_size", v), ("hidden_size", h), ("num_hidden_layers", layers),
+                ("num_attention_heads", heads), ("intermediate_size", inter), ("hidden_act", '"%s"' % c["hidden_act"]),
+                ("hidden_dropout_prob", 0.1), ("attention_probs_dropout_prob", 0.1), ("max_position_embeddings", pos),
+                ("type_vocab_size", c.get("type_vocab_size", 2)), ("initializer_range", 0.02),
+                ("use_relative_positions", "False"), ("dtype", "mstype.float32"), ("compute_type", "mstype.float16")]
+        keys += [("layer_norm_eps", repr(eps))] if eps is not None else []
+        return [name + ":"] + ["    %s: %s" % kv for kv in keys]
+
+    lines = ["# Builtin Configurations (model zoo BERT style), written by write_checkpoint_layouts.py",
+             "bert_network: 'base'"]
+    lines += section("base_net_cfg", c["vocab_size"], c["hidden_size"], c["num_hidden_layers"],
+                     c["num_attention_heads"], c["intermediate_size"], c["max_position_embeddings"],
+                     c.get("layer_norm_eps"))
+    lines += section("large_net_cfg", 30522, 1024, 24, 16, 4096, 512, None)
+    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------- main
@@ -461,22 +449,18 @@ def main():
     ap.add_argument("--seed", type=int, default=0, help="seed of the optimizer-state noise")
     a = ap.parse_args()
     if not 1 <= a.shards <= 99999:
-        ap.error("--shards must be in 1..99999")
+        ap.error("--shards: 1..99999")
     config, w = load_hf(a.hf)
     rng = np.random.default_rng(a.seed)
     os.makedirs(a.out, exist_ok=True)
     if a.layout == "mindspore":
         write_mindspore(os.path.join(a.out, "bert.ckpt"), mindspore_params(w, config, a.ms_old_names), rng)
-        with open(os.path.join(a.out, "config.yaml"), "w") as f:
-            f.write(mindspore_yaml(config))
+        save(os.path.join(a.out, "config.yaml"), mindspore_yaml(config))
         copy_side_files(a.hf, a.out, None)
         written = ["bert.ckpt", "config.yaml", "vocab.txt"]
     else:
-        prefix, tensors = {
-            "tf1": lambda: ("bert_model.ckpt", tf1_tensors(w, config, rng)),
-            "tf2": lambda: ("ckpt-1", tf2_tensors(w, config)),
-            "keras": lambda: ("model", keras_tensors(w, config, rng)),
-        }[a.layout]()
+        prefix = {"tf1": "bert_model.ckpt", "tf2": "ckpt-1", "keras": "model"}[a.layout]
+        tensors = tf1_tensors(w, config, rng) if a.layout == "tf1" else tf2_tensors(w, config, rng, a.layout == "keras")
         if a.layout == "keras" and "classifier.weight" not in w:
             print("note: %s has no classifier: the Keras model has no Dense head" % a.hf, file=sys.stderr)
         write_bundle(os.path.join(a.out, prefix), tensors, a.shards, a.snappy)
