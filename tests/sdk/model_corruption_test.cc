@@ -181,6 +181,21 @@ TEST_F(ModelCorruption, HugeConfigValuesAreRefused) {
   EXPECT_EQ(LoadAndMaybeRun(b), EMBERT_STATUS_INVALID_MODEL);
 }
 
+// A file packed for the x86 VNNI kernels (bert-convert --pack): it loads and
+// runs on any engine, and a layout value this SDK does not know is refused.
+TEST_F(ModelCorruption, PackedFileLoadsAndUnknownLayoutIsRefused) {
+  const char* path = std::getenv("EMBERT_TEST_PACKED_MODEL");
+  ASSERT_NE(path, nullptr) << "EMBERT_TEST_PACKED_MODEL not set";
+  auto b = ReadFile(path);
+  EXPECT_EQ(LoadAndMaybeRun(b), EMBERT_STATUS_OK);
+  auto* model = embert::schema::GetMutableModel(b.data());
+  auto* w = model->mutable_layers()->GetMutableObject(0)->mutable_query()->mutable_weight();
+  ASSERT_EQ(w->layout(), embert::schema::Layout::DOT_U8_W32);
+  ASSERT_TRUE(w->mutate_layout(static_cast<embert::schema::Layout>(3)));
+  ASSERT_TRUE(Reseal(&b));
+  EXPECT_EQ(LoadAndMaybeRun(b), EMBERT_STATUS_INVALID_MODEL);
+}
+
 TEST_F(ModelCorruption, MisalignedBufferIsRefused) {
   std::vector<uint8_t> shifted(good_.size() + 1);
   std::memcpy(shifted.data() + 1, good_.data(), good_.size());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "backend/pack_layouts.h"
 #include "bert/quantize.h"
 #include "bert/smoothing.h"
 #include "core/xxhash64.h"
@@ -40,12 +41,23 @@ class Writer {
     return s::CreateTensor(builder_, s::DType::FLOAT32, builder_.CreateVector(shape), b);
   }
 
-  fb::Offset<s::Tensor> Int8(const std::string& name, const Matrix& m) {
+  // `packable`: a linear layer's weight, which --pack may store in a kernel's
+  // packed layout (the word table is gathered by row and never packed).
+  fb::Offset<s::Tensor> Int8(const std::string& name, const Matrix& m, bool packable = false) {
     const QuantizedMatrix q = QuantizePerRow(m);
-    const uint32_t b = AddBuffer(q.values.data(), q.values.size());
+    const qgemm::PackLayout* layout = packable ? qgemm::FileLayout(options_.pack_layout) : nullptr;
+    uint32_t b;
+    if (layout != nullptr) {
+      std::vector<uint8_t> packed(layout->Bytes(m.rows, m.cols));
+      qgemm::PackWeights(*layout, q.values.data(), m.rows, m.cols, packed.data());
+      b = AddBuffer(packed.data(), packed.size());
+    } else {
+      b = AddBuffer(q.values.data(), q.values.size());
+    }
     Report(name, "int8", q.max_abs_error, q.relative_rms, q.values.size() + 4 * q.scales.size());
     return s::CreateTensor(builder_, s::DType::INT8, builder_.CreateVector(std::vector<uint32_t>{m.rows, m.cols}),
-                           b, builder_.CreateVector(q.scales));
+                           b, builder_.CreateVector(q.scales),
+                           layout ? static_cast<s::Layout>(options_.pack_layout) : s::Layout::ROW_MAJOR);
   }
 
   fb::Offset<s::Tensor> Weight(const std::string& name, const Matrix& m, bool quantize) {
@@ -57,12 +69,12 @@ class Writer {
     const auto st = options_.input_scales.find(name);
     const float input_scale = quantize && st != options_.input_scales.end() ? st->second : 0.0f;
     if (!quantize || sm == options_.input_smoothing.end()) {
-      const auto w = Weight(name + ".weight", l.weight, quantize);
+      const auto w = quantize ? Int8(name + ".weight", l.weight, true) : Weight(name + ".weight", l.weight, false);
       const auto b = F32(name + ".bias", l.bias, {static_cast<uint32_t>(l.bias.size())});
       return s::CreateLinear(builder_, w, b, 0, input_scale);
     }
     // x / s is quantized at run time, W * s here.
-    const auto w = Int8(name + ".weight", ScaleColumns(l.weight, *sm->second));
+    const auto w = Int8(name + ".weight", ScaleColumns(l.weight, *sm->second), true);
     const auto b = F32(name + ".bias", l.bias, {static_cast<uint32_t>(l.bias.size())});
     auto& factors = smoothing_vectors_[sm->second.get()];
     if (factors.IsNull()) factors = builder_.CreateVector(*sm->second);

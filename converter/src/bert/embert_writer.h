@@ -39,6 +39,9 @@ struct WriteOptions {
   // int8 linear layer name -> static activation scale (Linear.input_scale,
   // --activations static); layers not named quantize per token.
   std::map<std::string, float> input_scales;
+  // schema::Layout of the int8 linear weights: 0 row-major (every engine reads
+  // it in place), else a packed layout of the x86 VNNI kernels (--pack).
+  uint8_t pack_layout = 0;
   std::vector<SourceFile> sources;
   std::string converter_version;
   std::string command_line;

@@ -28,7 +28,7 @@ const char kUsage[] =
     "                    [--format F] [--config FILE] [--vocab FILE] [--lower-case yes|no]\n"
     "                    [--labels FILE] [--scores softmax|sigmoid]\n"
     "                    [--calibration FILE] [--no-smoothing] [--activations dynamic|static]\n"
-    "                    [--evaluate TSV] [--quiet]\n"
+    "                    [--pack avx512-vnni|avx-vnni] [--evaluate TSV] [--quiet]\n"
     "  INPUT            a HuggingFace BERT directory (config.json, model.safetensors or\n"
     "                   pytorch_model.bin, vocab.txt); a TensorFlow checkpoint (prefix such as\n"
     "                   bert_model.ckpt, its .index, a directory holding one, a SavedModel);\n"
@@ -49,6 +49,9 @@ const char kUsage[] =
     "  --no-smoothing   record ranges but never smooth (to measure what smoothing does)\n"
     "  --activations A  dynamic (default): int8 activation scales per token at run time;\n"
     "                   static: one scale per layer input from --calibration (less exact)\n"
+    "  --pack CPU       store int8 linear weights in the packed layout of the x86 VNNI\n"
+    "                   kernels (avx512-vnni or avx-vnni): such CPUs use them in place (no\n"
+    "                   packed copy in the context's arena); other engines unpack a copy\n"
     "  --evaluate TSV   text<TAB>label (or a<TAB>b<TAB>label) lines: accuracy of the fp32 and\n"
     "                   int8 files, agreement of their top labels, logit error\n";
 
@@ -59,6 +62,7 @@ struct Args {
   bool quiet = false;
   bool smoothing = true;
   bool static_activations = false;
+  uint8_t pack_layout = 0;
   std::string command_line;
 };
 
@@ -110,6 +114,10 @@ Args Parse(int argc, char** argv) {
       const std::string v = value();
       if (v != "dynamic" && v != "static") Usage("--activations is dynamic or static");
       a.static_activations = v == "static";
+    } else if (arg == "--pack") {
+      const std::string v = value();
+      if (v != "avx512-vnni" && v != "avx-vnni") Usage("--pack is avx512-vnni or avx-vnni");
+      a.pack_layout = v == "avx512-vnni" ? 2 : 1;  // schema Layout DOT_U8_W32 / DOT_U8_W16
     } else if (arg == "--no-smoothing") {
       a.smoothing = false;
     } else if (arg == "--quiet" || arg == "-q") {
@@ -126,6 +134,7 @@ Args Parse(int argc, char** argv) {
     }
   }
   if (a.input.empty()) Usage("no input checkpoint");
+  if (a.pack_layout != 0 && a.quantize != "int8") Usage("--pack needs --quantize int8");
   if (a.static_activations && (a.calibration.empty() || a.quantize != "int8")) {
     Usage("--activations static needs --quantize int8 and --calibration FILE (the ranges come from it)");
   }
@@ -222,6 +231,7 @@ int Run(const Args& args) {
   if (args.static_activations) options.input_scales = PlanStaticScales(model, options.activation_stats, smoothing);
   std::vector<TensorReport> report;
   options.int8 = args.quantize == "int8";
+  options.pack_layout = args.pack_layout;
   const std::vector<uint8_t> bytes = WriteEmbert(model, options, &report);
   Agreement agreement;
   if (!calibration.empty() && options.int8) {

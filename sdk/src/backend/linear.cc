@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "backend/pack_layouts.h"
+
 #if defined(EMBERT_WITH_XNNPACK)
 #include <xnnpack.h>
 
@@ -66,14 +68,29 @@ Status LinearOp::Prepare(const LinearView& w, const LinearEngine& engine, size_t
   if (w.weight.int8) {
     kind_ = Kind::kInt8;
     const qgemm::Kernels& k = *engine.kernels;
-    const size_t packed_size = k.packed_size(w.out, w.in);
-    if (packed_size == 0) {
-      packed_ = w.weight.data;  // read in place from the model
+    if (w.weight.layout != 0 && w.weight.layout == k.file_layout) {
+      packed_ = w.weight.data;  // packed by the converter for this kernel: in place
     } else {
-      void* packed = arena.Allocate(packed_size);
-      if (arena.overflowed()) return ArenaTooSmall();
-      if (packed != nullptr) k.pack(static_cast<const int8_t*>(w.weight.data), w.out, w.in, packed);
-      packed_ = packed;
+      const auto* rows = static_cast<const int8_t*>(w.weight.data);
+      if (w.weight.layout != 0) {
+        // Packed for another CPU's kernel: this engine needs the rows back
+        // (bert-convert without --pack writes files every engine reads in place).
+        int8_t* unpacked = arena.AllocateArray<int8_t>(size_t{w.out} * w.in);
+        if (arena.overflowed()) return ArenaTooSmall();
+        if (unpacked != nullptr) {
+          qgemm::UnpackDotU8(*qgemm::FileLayout(w.weight.layout), w.weight.data, w.out, w.in, unpacked);
+        }
+        rows = unpacked;
+      }
+      const size_t packed_size = k.packed_size(w.out, w.in);
+      if (packed_size == 0) {
+        packed_ = rows;  // read in place
+      } else {
+        void* packed = arena.Allocate(packed_size);
+        if (arena.overflowed()) return ArenaTooSmall();
+        if (packed != nullptr && rows != nullptr) k.pack(rows, w.out, w.in, packed);
+        packed_ = packed;
+      }
     }
     if (w.smoothing != nullptr) {
       smoothing_mul_ = arena.AllocateArray<float>(w.in);

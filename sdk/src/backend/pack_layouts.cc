@@ -1,8 +1,8 @@
-#include "backend/x86/pack_x86.h"
+#include "backend/pack_layouts.h"
 
 #include <cstring>
 
-namespace embert::qgemm::x86 {
+namespace embert::qgemm {
 
 void PackWeights(const PackLayout& layout, const int8_t* w, size_t n, size_t k, void* packed) {
   const size_t width = layout.Width(), lanes = layout.lanes;
@@ -31,4 +31,25 @@ void PackWeights(const PackLayout& layout, const int8_t* w, size_t n, size_t k, 
   }
 }
 
-}  // namespace embert::qgemm::x86
+const PackLayout* FileLayout(uint8_t schema_layout) {
+  switch (schema_layout) {
+    case 1: return &kFileDotU8W16;
+    case 2: return &kFileDotU8W32;
+    default: return nullptr;
+  }
+}
+
+void UnpackDotU8(const PackLayout& layout, const void* packed, size_t n, size_t k, int8_t* w) {
+  const size_t width = layout.Width(), lanes = layout.lanes;
+  const size_t steps = (k + 3) / 4;
+  const auto* in = static_cast<const uint8_t*>(packed);
+  for (size_t c = 0; c < n; ++c) {
+    const size_t panel = c / width, j = (c % width) / lanes, lane = c % lanes;
+    const uint8_t* src = in + panel * steps * width * 4 + j * lanes * 4 + lane * 4;
+    for (size_t i = 0; i < k; ++i) {
+      w[c * k + i] = static_cast<int8_t>(static_cast<int>(src[(i / 4) * width * 4 + i % 4]) - 128);
+    }
+  }
+}
+
+}  // namespace embert::qgemm

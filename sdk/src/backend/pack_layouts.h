@@ -1,5 +1,6 @@
-// Packed weight layouts of the x86 kernels (portable code, run once per layer
-// when a context is built).
+// Packed weight layouts of the x86 kernels (portable code: contexts pack
+// weights with it once per layer, bert-convert --pack writes files with it on
+// any host, and any CPU can unpack such a file).
 //
 // Output channels are grouped in panels of `lanes * panel_vecs` channels (one
 // micro-tile's width; the last panel is padded), K in steps of 4. Per panel,
@@ -18,13 +19,13 @@
 // so a micro-tile reads one contiguous stream: per step, panel_vecs units of
 // `lanes` x 4 products each. Padding (K beyond k, channels beyond n) is the
 // value of a zero weight; the activations' own padding is zero too.
-#ifndef EMBERT_SDK_BACKEND_X86_PACK_X86_H_
-#define EMBERT_SDK_BACKEND_X86_PACK_X86_H_
+#ifndef EMBERT_SDK_BACKEND_PACK_LAYOUTS_H_
+#define EMBERT_SDK_BACKEND_PACK_LAYOUTS_H_
 
 #include <cstddef>
 #include <cstdint>
 
-namespace embert::qgemm::x86 {
+namespace embert::qgemm {
 
 enum class PackKind { kDotU8, kMaddI16 };
 
@@ -42,6 +43,18 @@ struct PackLayout {
 
 void PackWeights(const PackLayout& layout, const int8_t* w, size_t n, size_t k, void* packed);
 
-}  // namespace embert::qgemm::x86
+// The packed layouts a .embert file may hold (schema Layout, 1 byte per
+// weight): the kDotU8 layouts of the AVX-VNNI (ymm) and AVX-512 VNNI (zmm)
+// kernels, whose contexts then read the weights in place.
+inline constexpr PackLayout kFileDotU8W16{PackKind::kDotU8, 8, 2};   // schema DOT_U8_W16
+inline constexpr PackLayout kFileDotU8W32{PackKind::kDotU8, 16, 2};  // schema DOT_U8_W32
+// schema::Layout value -> its layout; nullptr for ROW_MAJOR and unknown values.
+const PackLayout* FileLayout(uint8_t schema_layout);
 
-#endif  // EMBERT_SDK_BACKEND_X86_PACK_X86_H_
+// The inverse of PackWeights for kDotU8 layouts: [n][k] int8 rows (padding
+// ignored).
+void UnpackDotU8(const PackLayout& layout, const void* packed, size_t n, size_t k, int8_t* w);
+
+}  // namespace embert::qgemm
+
+#endif  // EMBERT_SDK_BACKEND_PACK_LAYOUTS_H_

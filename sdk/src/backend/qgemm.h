@@ -70,6 +70,9 @@ struct Kernels {
   // the work by these ranges. n0 and n1 are multiples of n_block (or n1 = N).
   void (*gemm)(const GemmArgs& args, size_t m0, size_t m1, size_t n0, size_t n1);
   size_t n_block;
+  // The schema::Layout of weights a file may store already in this kernel's
+  // packed form (bert-convert --pack), read in place; 0 if none.
+  uint8_t file_layout;
 };
 
 // The static-scale quantization above; args.scales[r] = scale for every row.

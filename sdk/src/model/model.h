@@ -40,6 +40,7 @@ struct BertDims {
 // A 2-D weight: fp32 rows, or int8 rows with one scale per row.
 struct MatrixView {
   bool int8 = false;
+  uint8_t layout = 0;  // schema::Layout: 0 row-major, else packed (int8 linear weights only)
   const void* data = nullptr;
   const float* scales = nullptr;  // int8 only
   uint32_t rows = 0;

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/xxhash64.h"
+#include "backend/pack_layouts.h"
 #include "model/model.h"
 
 namespace embert {
@@ -58,14 +59,21 @@ class Checker {
   }
 
   Status Matrix(const schema::Tensor* t, const char* what, uint32_t rows, uint32_t cols,
-                bool allow_int8, MatrixView* out) const {
+                bool allow_int8, MatrixView* out, bool allow_packed = false) const {
     if (t == nullptr) return Invalid(what, "missing");
     const auto* shape = t->shape();
     if (shape == nullptr || shape->size() != 2 || shape->Get(0) != rows || shape->Get(1) != cols) {
       return Status::Error(EMBERT_STATUS_INVALID_MODEL,
                            "invalid model: %s: shape must be [%u, %u]", what, rows, cols);
     }
-    if (t->layout() != schema::Layout::ROW_MAJOR) return Invalid(what, "unknown layout");
+    const qgemm::PackLayout* packed = nullptr;
+    if (t->layout() != schema::Layout::ROW_MAJOR) {
+      packed = qgemm::FileLayout(static_cast<uint8_t>(t->layout()));
+      if (packed == nullptr) return Invalid(what, "unknown layout");
+      if (!allow_packed || t->dtype() != DType::INT8 || !allow_int8) {
+        return Invalid(what, "only int8 linear weights may be packed");
+      }
+    }
     size_t item = 0;
     if (t->dtype() == DType::FLOAT32) {
       item = 4;
@@ -77,7 +85,12 @@ class Checker {
     const uint8_t* data = nullptr;
     size_t size = 0;
     EMBERT_RETURN_IF_ERROR(Bytes(t, what, &data, &size));
-    if (size != uint64_t{rows} * cols * item) return Invalid(what, "byte size does not match shape");
+    // rows and cols are the config's (at most 1e7 each): no overflow in 64 bits.
+    const uint64_t want = packed ? uint64_t{(rows + packed->Width() - 1) / packed->Width()} * ((cols + 3) / 4) *
+                                       packed->Width() * 4
+                                 : uint64_t{rows} * cols * item;
+    if (size != want) return Invalid(what, "byte size does not match shape and layout");
+    out->layout = static_cast<uint8_t>(t->layout());
     if (item == 4 && !AllFinite(data, size / 4)) return Invalid(what, "holds NaN or Inf");
     out->int8 = item == 1;
     out->data = data;
@@ -120,7 +133,7 @@ class Checker {
     if (l == nullptr) return Invalid(what, "missing");
     char name[96];
     std::snprintf(name, sizeof name, "%s.weight", what);
-    EMBERT_RETURN_IF_ERROR(Matrix(l->weight(), name, out, in, allow_int8, &view->weight));
+    EMBERT_RETURN_IF_ERROR(Matrix(l->weight(), name, out, in, allow_int8, &view->weight, /*allow_packed=*/true));
     std::snprintf(name, sizeof name, "%s.bias", what);
     EMBERT_RETURN_IF_ERROR(Vector(l->bias(), name, out, &view->bias));
     view->in = in;

@@ -125,10 +125,10 @@ size_t NoPacking(size_t, size_t) { return 0; }
 }  // namespace
 
 const Kernels* ArmKernels(bool has_dot) {
-  static const Kernels neon = {"neon", NoPacking, nullptr, ReferenceKernels().quantize, GemmNeon, 4};
+  static const Kernels neon = {"neon", NoPacking, nullptr, ReferenceKernels().quantize, GemmNeon, 4, 0};
 #if defined(__aarch64__)
   static const Kernels neondot = {"neon-dot", NoPacking, nullptr, ReferenceKernels().quantize,
-                                  GemmNeonDot, 4};
+                                  GemmNeonDot, 4, 0};
   if (has_dot) return &neondot;
 #else
   (void)has_dot;

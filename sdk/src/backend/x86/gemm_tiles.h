@@ -7,7 +7,7 @@
 // step of 4), A (one row's 4 activations, broadcast), F (floats);
 // kLanes (channels per vector), kPanelVecs (vectors per micro-tile row),
 // kMaxRows, kWBytes (packed bytes of one W), kShiftedWeights (weights packed
-// as u8 = w + 128, see pack_x86.h), kWidenSteps and kABytesPerStep (how the
+// as u8 = w + 128, see pack_layouts.h), kWidenSteps and kABytesPerStep (how the
 // tile reads activations); Zero, LoadW, LoadA, Madd (acc += x . w), RowSum
 // (sum of an activation row), Widen (int8 -> int16), LoadF (masked), Output
 // (the epilogue).

@@ -4,7 +4,7 @@
 #include "backend/x86/gemm_tiles.h"
 #include "backend/x86/isa_madd_ymm.h"
 #include "backend/x86/kernels_x86.h"
-#include "backend/x86/pack_x86.h"
+#include "backend/pack_layouts.h"
 
 namespace embert::qgemm::x86 {
 namespace {
@@ -17,7 +17,7 @@ void Pack(const int8_t* w, size_t n, size_t k, void* packed) { PackWeights(kLayo
 }  // namespace
 
 const Kernels& Avx2Kernels() {
-  static const Kernels k = {"avx2", PackedSize, Pack, QuantizeAvx2, Gemm<MaddYmm>, kLayout.Width()};
+  static const Kernels k = {"avx2", PackedSize, Pack, QuantizeAvx2, Gemm<MaddYmm>, kLayout.Width(), 0};
   return k;
 }
 

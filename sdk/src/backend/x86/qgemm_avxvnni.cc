@@ -4,12 +4,14 @@
 #include "backend/x86/gemm_tiles.h"
 #include "backend/x86/isa_dot_ymm.h"
 #include "backend/x86/kernels_x86.h"
-#include "backend/x86/pack_x86.h"
+#include "backend/pack_layouts.h"
 
 namespace embert::qgemm::x86 {
 namespace {
 
 constexpr PackLayout kLayout{PackKind::kDotU8, DotYmm::kLanes, DotYmm::kPanelVecs};
+// Files packed with bert-convert --pack hold this layout (schema Layout).
+static_assert(kLayout.kind == kFileDotU8W16.kind && kLayout.lanes == kFileDotU8W16.lanes && kLayout.panel_vecs == kFileDotU8W16.panel_vecs);
 
 size_t PackedSize(size_t n, size_t k) { return kLayout.Bytes(n, k); }
 void Pack(const int8_t* w, size_t n, size_t k, void* packed) { PackWeights(kLayout, w, n, k, packed); }
@@ -17,7 +19,7 @@ void Pack(const int8_t* w, size_t n, size_t k, void* packed) { PackWeights(kLayo
 }  // namespace
 
 const Kernels& AvxVnniKernels() {
-  static const Kernels k = {"avx-vnni", PackedSize, Pack, QuantizeAvx2, Gemm<DotYmm>, kLayout.Width()};
+  static const Kernels k = {"avx-vnni", PackedSize, Pack, QuantizeAvx2, Gemm<DotYmm>, kLayout.Width(), 1};
   return k;
 }
 
