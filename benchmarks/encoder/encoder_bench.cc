@@ -5,6 +5,8 @@
 //
 //   EMBERT_BENCH_MODEL=build/bench/bert-base.embert build/bin/encoder_bench
 //       --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include <sys/resource.h>
+
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -55,6 +57,14 @@ bool Open(Session* s, uint32_t seq, uint32_t threads, std::string* error) {
   return true;
 }
 
+// The process's peak resident set so far (the model's mapped pages that were
+// touched, the arena, the code): getrusage reports it in KiB on Linux.
+double PeakRssBytes() {
+  struct rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) * 1024.0;
+}
+
 void BM_Encoder(benchmark::State& state) {
   const auto seq = static_cast<uint32_t>(state.range(0));
   const auto threads = static_cast<uint32_t>(state.range(1));
@@ -93,6 +103,7 @@ void BM_Encoder(benchmark::State& state) {
     }
   }
   state.counters["arena_bytes"] = static_cast<double>(sized.arena_size);
+  state.counters["peak_rss_bytes"] = PeakRssBytes();
   state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(seq) * state.iterations(),
                                                   benchmark::Counter::kIsRate);
   state.SetLabel(embert_context_engine_description(sized.ctx));
@@ -113,6 +124,7 @@ void BM_LoadAndCreateContext(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(s.ctx);
   }
+  state.counters["peak_rss_bytes"] = PeakRssBytes();
 }
 BENCHMARK(BM_LoadAndCreateContext)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -16,18 +16,34 @@ static_assert(kAttentionLanes == kLanes, "score blocks are one Lanes wide");
 // speed, not results. The blocks keep kRows x kLanes sums in vector registers
 // (core/lanes.h).
 
-// s[r][j] = sum_d (q_r[d] * scale) * kt[d][j] for j in [0, padded).
-template <size_t kRows>
-EMBERT_LANES_INLINE void Scores(const float* const* q, const float* kt, size_t padded, size_t head_dim,
-                   float scale, float* s) {
-  for (size_t j0 = 0; j0 < padded; j0 += kLanes) {
-    Lanes acc[kRows] = {};
+// s[r][j] = sum_d qs[r][d] * kt[d][j] for j in [0, padded), qs the scaled
+// queries [kRows][head_dim]. kKeyBlocks blocks of kLanes keys at a time share
+// each broadcast query value (wide register files only: see Attention).
+template <size_t kRows, size_t kKeyBlocks>
+EMBERT_LANES_INLINE size_t ScoreBlocks(const float* qs, const float* kt, size_t j0, size_t padded,
+                                       size_t head_dim, float* s) {
+  for (; j0 + kKeyBlocks * kLanes <= padded; j0 += kKeyBlocks * kLanes) {
+    Lanes acc[kRows][kKeyBlocks] = {};
     for (size_t d = 0; d < head_dim; ++d) {
-      const Lanes k = LoadLanes(kt + d * padded + j0);
-      for (size_t r = 0; r < kRows; ++r) acc[r] += (q[r][d] * scale) * k;
+      Lanes k[kKeyBlocks];
+      for (size_t b = 0; b < kKeyBlocks; ++b) k[b] = LoadLanes(kt + d * padded + j0 + b * kLanes);
+      for (size_t r = 0; r < kRows; ++r) {
+        const float q = qs[r * head_dim + d];
+        for (size_t b = 0; b < kKeyBlocks; ++b) acc[r][b] += q * k[b];
+      }
     }
-    for (size_t r = 0; r < kRows; ++r) StoreLanes(s + r * padded + j0, acc[r]);
+    for (size_t r = 0; r < kRows; ++r) {
+      for (size_t b = 0; b < kKeyBlocks; ++b) StoreLanes(s + r * padded + j0 + b * kLanes, acc[r][b]);
+    }
   }
+  return j0;
+}
+
+template <size_t kRows>
+EMBERT_LANES_INLINE void Scores(const float* qs, const float* kt, size_t padded, size_t head_dim, bool wide,
+                                float* s) {
+  size_t j0 = wide ? ScoreBlocks<kRows, 2>(qs, kt, 0, padded, head_dim, s) : 0;
+  ScoreBlocks<kRows, 1>(qs, kt, j0, padded, head_dim, s);
 }
 
 // In place: scores to probabilities over the unmasked keys of [0, seq).
@@ -56,19 +72,35 @@ EMBERT_LANES_INLINE bool Softmax(float* s, size_t seq, size_t padded, const int3
   return true;
 }
 
-// o_r[d] = sum_j p[r][j] * v[j][d] over the keys j of [0, seq).
+// o_r[d] = sum_j p[r][j] * v[j][d] over the keys j of [0, seq), for the
+// kDimBlocks blocks of kLanes dimensions from d0: each probability is
+// broadcast once for all of them.
+template <size_t kRows, size_t kDimBlocks>
+EMBERT_LANES_INLINE void ContextBlocks(const float* p, size_t padded, const float* v, size_t v_stride, size_t seq,
+                                       size_t d0, float* const* o) {
+  Lanes acc[kRows][kDimBlocks] = {};
+  for (size_t j = 0; j < seq; ++j) {
+    Lanes vj[kDimBlocks];
+    for (size_t b = 0; b < kDimBlocks; ++b) vj[b] = LoadLanes(v + j * v_stride + d0 + b * kLanes);
+    for (size_t r = 0; r < kRows; ++r) {
+      const float pr = p[r * padded + j];
+      for (size_t b = 0; b < kDimBlocks; ++b) acc[r][b] += pr * vj[b];
+    }
+  }
+  for (size_t r = 0; r < kRows; ++r) {
+    for (size_t b = 0; b < kDimBlocks; ++b) StoreLanes(o[r] + d0 + b * kLanes, acc[r][b]);
+  }
+}
+
 template <size_t kRows>
 EMBERT_LANES_INLINE void Context(const float* p, size_t padded, const float* v, size_t v_stride, size_t seq,
-                    size_t head_dim, float* const* o) {
+                                 size_t head_dim, bool wide, float* const* o) {
   size_t d0 = 0;
-  for (; d0 + kLanes <= head_dim; d0 += kLanes) {
-    Lanes acc[kRows] = {};
-    for (size_t j = 0; j < seq; ++j) {
-      const Lanes vj = LoadLanes(v + j * v_stride + d0);
-      for (size_t r = 0; r < kRows; ++r) acc[r] += p[r * padded + j] * vj;
-    }
-    for (size_t r = 0; r < kRows; ++r) StoreLanes(o[r] + d0, acc[r]);
+  if (wide) {
+    for (; d0 + 4 * kLanes <= head_dim; d0 += 4 * kLanes) ContextBlocks<kRows, 4>(p, padded, v, v_stride, seq, d0, o);
+    for (; d0 + 2 * kLanes <= head_dim; d0 += 2 * kLanes) ContextBlocks<kRows, 2>(p, padded, v, v_stride, seq, d0, o);
   }
+  for (; d0 + kLanes <= head_dim; d0 += kLanes) ContextBlocks<kRows, 1>(p, padded, v, v_stride, seq, d0, o);
   for (; d0 < head_dim; ++d0) {
     for (size_t r = 0; r < kRows; ++r) {
       float acc = 0.0f;
@@ -80,14 +112,14 @@ EMBERT_LANES_INLINE void Context(const float* p, size_t padded, const float* v, 
 
 template <size_t kRows>
 EMBERT_LANES_INLINE void RowBlock(const AttentionArgs& a, size_t off, size_t i0, const float* kt, size_t padded,
-                     float scale, float* s) {
-  const float* q[kRows];
+                                  float scale, bool wide, float* qs, float* s) {
   float* o[kRows];
   for (size_t r = 0; r < kRows; ++r) {
-    q[r] = a.q + (i0 + r) * a.qkv_stride + off;
+    const float* q = a.q + (i0 + r) * a.qkv_stride + off;
+    for (size_t d = 0; d < a.head_dim; ++d) qs[r * a.head_dim + d] = q[d] * scale;
     o[r] = a.out + (i0 + r) * a.out_stride + off;
   }
-  Scores<kRows>(q, kt, padded, a.head_dim, scale, s);
+  Scores<kRows>(qs, kt, padded, a.head_dim, wide, s);
   bool any = false;
   for (size_t r = 0; r < kRows; ++r) {
     if (Softmax(s + r * padded, a.seq, padded, a.mask)) {
@@ -102,7 +134,7 @@ EMBERT_LANES_INLINE void RowBlock(const AttentionArgs& a, size_t off, size_t i0,
     }
     return;
   }
-  Context<kRows>(s, padded, a.v + off, a.qkv_stride, a.seq, a.head_dim, o);
+  Context<kRows>(s, padded, a.v + off, a.qkv_stride, a.seq, a.head_dim, wide, o);
 }
 
 }  // namespace
@@ -112,6 +144,15 @@ EMBERT_VECTORIZE void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
   const size_t padded = (a.seq + kLanes - 1) / kLanes * kLanes;
   float* kt = a.scores;                      // [head_dim][padded]
   float* s = a.scores + a.head_dim * padded;  // [kAttentionRows][padded]
+  float* qs = s + kAttentionRows * padded;    // [kAttentionRows][head_dim]
+  // Wider register tiles where the register file holds them (32 vector
+  // registers of 16 floats); elsewhere they would spill. The sums are the
+  // same either way.
+#if defined(__x86_64__)
+  static const bool wide = __builtin_cpu_supports("avx512f");
+#else
+  const bool wide = false;
+#endif
   for (size_t h = h0; h < h1; ++h) {
     const size_t off = h * a.head_dim;
     for (size_t d = 0; d < a.head_dim; ++d) {
@@ -121,9 +162,9 @@ EMBERT_VECTORIZE void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
     }
     size_t i = 0;
     for (; i + kAttentionRows <= a.seq; i += kAttentionRows) {
-      RowBlock<kAttentionRows>(a, off, i, kt, padded, scale, s);
+      RowBlock<kAttentionRows>(a, off, i, kt, padded, scale, wide, qs, s);
     }
-    for (; i < a.seq; ++i) RowBlock<1>(a, off, i, kt, padded, scale, s);
+    for (; i < a.seq; ++i) RowBlock<1>(a, off, i, kt, padded, scale, wide, qs, s);
   }
 }
 

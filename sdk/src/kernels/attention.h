@@ -26,11 +26,12 @@ struct AttentionArgs {
 constexpr size_t kAttentionRows = 4;
 constexpr size_t kAttentionLanes = 16;
 
-// Scratch one call of Attention needs (per thread): K^T of one head and the
-// scores of one block of query rows, rows padded to whole lanes.
+// Scratch one call of Attention needs (per thread): K^T of one head, the
+// scores of one block of query rows (rows padded to whole lanes) and that
+// block's scaled queries.
 inline size_t AttentionScratchFloats(size_t seq, size_t head_dim) {
   const size_t padded = (seq + kAttentionLanes - 1) / kAttentionLanes * kAttentionLanes;
-  return padded * (head_dim + kAttentionRows);
+  return padded * (head_dim + kAttentionRows) + kAttentionRows * head_dim;
 }
 
 // softmax(Q K^T / sqrt(head_dim) + mask) V for every head; heads [h0, h1).
