@@ -3,7 +3,8 @@
 // The library computes x * mul * (1 / s) in float; the two agree except where
 // the float product lands within an ulp of a .5 tie, which the random inputs
 // below avoid by construction (checked). Plus: every row's scale is s, the
-// padding is zero, NaN gives 127, +-inf saturates, ties round to even.
+// padding is zero, NaN gives 127, +-inf saturates, ties round to even, in
+// the vector loop and in its scalar tail.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -59,8 +60,15 @@ TEST(QuantizeStatic, MatchesTheDefinitionOnRandomRows) {
 
 TEST(QuantizeStatic, TiesSpecialValuesAndNoMultiplier) {
   const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
-  const std::vector<float> x = {0.5f, 1.5f, 2.5f, -0.5f, -2.5f, 126.5f, 300.0f, -300.0f, nan, inf, -inf, 0.0f};
-  const std::vector<int8_t> want = {0, 2, 2, 0, -2, 126, 127, -127, 127, 127, -127, 0};
+  // Three copies: lanes of the vector loop and the scalar tail both see each case.
+  const std::vector<float> one = {0.5f, 1.5f, 2.5f, -0.5f, -2.5f, 126.5f, 300.0f, -300.0f, nan, inf, -inf, 0.0f};
+  const std::vector<int8_t> one_want = {0, 2, 2, 0, -2, 126, 127, -127, 127, 127, -127, 0};
+  std::vector<float> x;
+  std::vector<int8_t> want;
+  for (int i = 0; i < 3; ++i) {
+    x.insert(x.end(), one.begin(), one.end());
+    want.insert(want.end(), one_want.begin(), one_want.end());
+  }
   std::vector<int8_t> q(PaddedK(x.size()), 0x55);
   float scale_out = 0;
   QuantizeStatic({x.data(), x.size(), 1, x.size(), nullptr, q.data(), q.size(), &scale_out}, 1.0f);

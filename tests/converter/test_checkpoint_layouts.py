@@ -157,6 +157,24 @@ def main():
         if check(r.returncode == 0, "%s: bert-convert failed: %s" % (what, r.stderr.strip())):
             compare(ref, out, what, absent)
 
+    # A TF Hub style SavedModel directory: variables/ and assets/vocab.txt, no
+    # configuration file (the sizes are read off the tensors).
+    d = write_layout(cls, "keras-for-savedmodel", "keras")
+    sm = work("savedmodel")
+    shutil.rmtree(sm, ignore_errors=True)
+    os.makedirs(os.path.join(sm, "variables"))
+    os.makedirs(os.path.join(sm, "assets"))
+    open(os.path.join(sm, "saved_model.pb"), "wb").close()
+    for f in os.listdir(d):
+        if f.startswith("model."):
+            shutil.copy(os.path.join(d, f), os.path.join(sm, "variables", f.replace("model.", "variables.", 1)))
+    shutil.copy(os.path.join(d, "vocab.txt"), os.path.join(sm, "assets", "vocab.txt"))
+    out = work("savedmodel.embert")
+    r = convert(sm, out, "--labels", labels)
+    if check(r.returncode == 0, "SavedModel: bert-convert failed: %s" % r.stderr.strip()):
+        check("from the tensors" in r.stderr, "SavedModel: the inferred configuration is not reported: %r" % r.stderr)
+        compare(ref_cls, out, "SavedModel, configuration inferred")
+
     # Broken inputs.
     d = write_layout(cls, "broken-tf1", "tf1", "--shards", "2")
     os.rename(os.path.join(d, "bert_model.ckpt.data-00001-of-00002"), os.path.join(d, "moved"))

@@ -1,26 +1,52 @@
 // Static activation quantization, shared by every engine: there is no
 // per-row maximum to find, so one vectorisable loop serves all CPUs.
-#include <cmath>
 #include <cstring>
 
 #include "backend/qgemm.h"
+#include "core/lanes.h"
 #include "core/vectorize.h"
 
 namespace embert::qgemm {
+namespace {
+
+// Clamping before rounding gives the same integers (the bounds are integers)
+// and lets adding and subtracting 1.5 * 2^23 round to nearest-even in every
+// vector lane (nearbyint would be a libm call per element).
+inline int8_t Quantize(float t) {
+  t = t <= 127.0f ? t : 127.0f;  // NaN -> 127
+  t = t >= -127.0f ? t : -127.0f;
+  t = (t + 12582912.0f) - 12582912.0f;
+  return static_cast<int8_t>(static_cast<int32_t>(t));
+}
+
+typedef int8_t ByteLanes __attribute__((vector_size(kLanes)));
+
+// The same operations on kLanes values at once (the tests check them against
+// the definition, tails included).
+EMBERT_LANES_INLINE void QuantizeRow(const float* x, const float* mul, float inv, size_t cols, int8_t* q) {
+  size_t c = 0;
+  for (; c + kLanes <= cols; c += kLanes) {
+    Lanes t = LoadLanes(x + c);
+    if (mul != nullptr) t = t * LoadLanes(mul + c);
+    t = t * inv;
+    t = t <= 127.0f ? t : Lanes{} + 127.0f;
+    t = t >= -127.0f ? t : Lanes{} - 127.0f;
+    t = (t + 12582912.0f) - 12582912.0f;
+    const ByteLanes b = __builtin_convertvector(__builtin_convertvector(t, IntLanes), ByteLanes);
+    std::memcpy(q + c, &b, sizeof b);
+  }
+  for (; c < cols; ++c) q[c] = Quantize(mul != nullptr ? x[c] * mul[c] * inv : x[c] * inv);
+}
+
+}  // namespace
 
 EMBERT_VECTORIZE void QuantizeStatic(const QuantizeArgs& args, float scale) {
   const float inv = 1.0f / scale;
+  const size_t cols = args.cols;
   for (size_t r = 0; r < args.rows; ++r) {
-    const float* x = args.x + r * args.x_stride;
     int8_t* q = args.q + r * args.q_stride;
-    for (size_t c = 0; c < args.cols; ++c) {
-      const float v = args.mul ? x[c] * args.mul[c] : x[c];
-      float t = std::nearbyint(v * inv);
-      t = t <= 127.0f ? t : 127.0f;  // NaN -> 127
-      t = t >= -127.0f ? t : -127.0f;
-      q[c] = static_cast<int8_t>(t);
-    }
-    std::memset(q + args.cols, 0, args.q_stride - args.cols);
+    QuantizeRow(args.x + r * args.x_stride, args.mul, inv, cols, q);
+    std::memset(q + cols, 0, args.q_stride - cols);
     args.scales[r] = scale;
   }
 }
