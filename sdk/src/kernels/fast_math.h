@@ -44,25 +44,36 @@ inline float FastExp(float in) {
   return nan ? in : (x <= -87.33654f ? 0.0f : y);
 }
 
-// erf GELU: 0.5 x (1 + erf(x / sqrt 2)), with erfc from Numerical Recipes'
-// Chebyshev fit (fractional error < 1.2e-7 everywhere).
+// erf GELU: 0.5 x (1 + erf(x / sqrt 2)), with erf(z) = z P(u) / Q(u), u =
+// (z / 3.92)^2, for |z| < 3.92 and +-1 beyond (erf(3.92) = 1 - 5e-8): a
+// rational fit of degree 5/5 made for this project by fit_gelu_erf.py (in
+// this folder; it prints these coefficients and the errors). Max error of the
+// erf fit in double: 1.6e-8; of this float GELU against the definition:
+// 6.5e-7 for |x| < 4, 1.1e-6 (an ulp of x) up to |x| = 12. One division and
+// 22 multiply-adds: 2.6x faster than the erfc-via-exp form it replaced
+// (benchmarks/encoder/stages_bench, BM_Gelu).
+inline constexpr float kGeluErfP[6] = {1.128378987312317f, 2.961811065673828f, 12.528413772583008f,
+                                       14.033097267150879f, 16.0277099609375f, 1.7434183359146118f};
+inline constexpr float kGeluErfQ[6] = {1.0f, 7.746944427490234f, 27.17273712158203f,
+                                       55.045738220214844f, 66.23387908935547f, 32.61819839477539f};
+inline constexpr float kGeluErfClamp = 3.92f;
+inline constexpr float kGeluErfInvClamp2 = 1.0f / (3.92f * 3.92f);
+
 inline float FastGeluErf(float x) {
-  const float z = x * 0.70710678118654752f;
-  const float az = z < 0.0f ? -z : z;
-  const float t = 1.0f / (1.0f + 0.5f * az);
-  float p = 0.17087277f;
-  p = p * t - 0.82215223f;
-  p = p * t + 1.48851587f;
-  p = p * t - 1.13520398f;
-  p = p * t + 0.27886807f;
-  p = p * t - 0.18628806f;
-  p = p * t + 0.09678418f;
-  p = p * t + 0.37409196f;
-  p = p * t + 1.00002368f;
-  p = p * t - 1.26551223f;
-  const float erfc = t * FastExp(-az * az + p);
-  const float one_plus_erf = z >= 0.0f ? 2.0f - erfc : erfc;
-  return 0.5f * x * one_plus_erf;
+  float z = x * 0.70710678118654752f;
+  z = z <= kGeluErfClamp ? z : kGeluErfClamp;
+  z = z >= -kGeluErfClamp ? z : -kGeluErfClamp;
+  z = x != x ? x : z;  // the clamps turned NaN into a bound: NaN in, NaN out
+  const float u = (z * z) * kGeluErfInvClamp2;
+  float p = kGeluErfP[5], q = kGeluErfQ[5];
+  for (int i = 4; i >= 0; --i) {
+    p = p * u + kGeluErfP[i];
+    q = q * u + kGeluErfQ[i];
+  }
+  float erf = (z * p) / q;
+  // Exactly +-1 beyond the fit, so GELU is exactly 0 for very negative x.
+  erf = z >= kGeluErfClamp ? 1.0f : (z <= -kGeluErfClamp ? -1.0f : erf);
+  return (0.5f * x) * (1.0f + erf);
 }
 
 // The same two functions on 16 floats at once: operation for operation the
@@ -98,22 +109,19 @@ EMBERT_LANES_INLINE Lanes FastExp(Lanes in) {
 
 EMBERT_LANES_INLINE Lanes FastGeluErf(Lanes x) {
   const Lanes zero = {};
-  const Lanes z = x * 0.70710678118654752f;
-  const Lanes az = z < 0.0f ? -z : z;
-  const Lanes t = 1.0f / (1.0f + 0.5f * az);
-  Lanes p = zero + 0.17087277f;
-  p = p * t - 0.82215223f;
-  p = p * t + 1.48851587f;
-  p = p * t - 1.13520398f;
-  p = p * t + 0.27886807f;
-  p = p * t - 0.18628806f;
-  p = p * t + 0.09678418f;
-  p = p * t + 0.37409196f;
-  p = p * t + 1.00002368f;
-  p = p * t - 1.26551223f;
-  const Lanes erfc = t * FastExp(-az * az + p);
-  const Lanes one_plus_erf = z >= 0.0f ? 2.0f - erfc : erfc;
-  return 0.5f * x * one_plus_erf;
+  Lanes z = x * 0.70710678118654752f;
+  z = z <= kGeluErfClamp ? z : zero + kGeluErfClamp;
+  z = z >= -kGeluErfClamp ? z : zero - kGeluErfClamp;
+  z = x != x ? x : z;
+  const Lanes u = (z * z) * kGeluErfInvClamp2;
+  Lanes p = zero + kGeluErfP[5], q = zero + kGeluErfQ[5];
+  for (int i = 4; i >= 0; --i) {
+    p = p * u + kGeluErfP[i];
+    q = q * u + kGeluErfQ[i];
+  }
+  Lanes erf = (z * p) / q;
+  erf = z >= kGeluErfClamp ? zero + 1.0f : (z <= -kGeluErfClamp ? zero - 1.0f : erf);
+  return (0.5f * x) * (1.0f + erf);
 }
 
 }  // namespace embert::kernels
