@@ -10,7 +10,7 @@ namespace {
 
 class Names {
  public:
-  Names(const CheckpointReader& r, const BertModel& m) : reader_(r), model_(m) {
+  explicit Names(const CheckpointReader& r) : reader_(r) {
     for (const auto& t : r.tensors()) info_[t.name] = &t;
     // Other BERT-like families share BERT's names under their own prefix but
     // differ in positions, token types or tokenizer: refuse them by name.
@@ -107,7 +107,6 @@ class Names {
 
  private:
   const CheckpointReader& reader_;
-  const BertModel& model_;
   std::map<std::string, const TensorInfo*> info_;
   std::string prefix_;
   std::string container_;
@@ -125,7 +124,7 @@ Matrix AsMatrix(std::vector<float> data, uint32_t rows, uint32_t cols) {
 }  // namespace
 
 void LoadHuggingFaceWeights(const CheckpointReader& reader, BertModel* m) {
-  const Names n(reader, *m);
+  const Names n(reader);
   const BertConfig& c = m->config;
   const int64_t H = c.hidden_size, I = c.intermediate_size, V = c.vocab_size;
   m->word_embeddings = AsMatrix(n.Bert("embeddings.word_embeddings.weight", {V, H}), c.vocab_size, c.hidden_size);
