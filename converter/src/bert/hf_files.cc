@@ -4,9 +4,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <memory>
-
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "readers/convert_error.h"
@@ -27,7 +28,15 @@ std::vector<std::string> ListFiles(const std::string& dir) {
   std::vector<std::string> names;
   std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(dir.c_str()), closedir);
   if (!d) throw ConvertError("cannot list " + dir);
-  while (const dirent* e = readdir(d.get())) {
+  while (true) {
+    errno = 0;
+    const dirent* e = readdir(d.get());
+    if (e == nullptr) {
+      // NULL is both the end and an error: an unreadable directory must not
+      // look like an empty one.
+      if (errno != 0) throw ConvertError("cannot list " + dir + ": " + std::strerror(errno));
+      break;
+    }
     const std::string name = e->d_name;
     if (name != "." && name != ".." && IsFile(dir + "/" + name)) names.push_back(name);
   }
