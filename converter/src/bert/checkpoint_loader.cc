@@ -25,16 +25,6 @@ struct Source {
   bool saved_model = false;
 };
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string Parent(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 // "x.data-00000-of-00002" or "x.index" -> "x"; otherwise unchanged.
 std::string BundlePrefix(const std::string& path) {
   if (EndsWith(path, ".index")) return path.substr(0, path.size() - 6);
@@ -201,15 +191,7 @@ BertModel LoadCheckpoint(const std::string& input, const SourceOptions& options)
   } else {
     std::unique_ptr<CheckpointReader> reader;
     switch (src.kind) {
-      case Kind::kHuggingFaceDir:
-        if (IsFile(src.weights + "/model.safetensors")) {
-          reader = OpenSafetensors(src.weights + "/model.safetensors");
-        } else if (IsFile(src.weights + "/model.safetensors.index.json")) {
-          reader = OpenShardedSafetensors(src.weights + "/model.safetensors.index.json");
-        } else {
-          reader = OpenTorch(src.weights + "/pytorch_model.bin");
-        }
-        break;
+      case Kind::kHuggingFaceDir: reader = OpenHuggingFaceWeights(src.weights); break;
       case Kind::kTfBundle: reader = OpenTfBundle(src.weights); break;
       case Kind::kMindSpore: reader = OpenMindSpore(src.weights); break;
       case Kind::kSafetensors: reader = OpenSafetensors(src.weights); break;

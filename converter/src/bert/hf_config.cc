@@ -45,10 +45,6 @@ void CheckArchitecture(const json::Value& c, const std::string& path, ConfigDial
   }
 }
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 }  // namespace
 
 json::Value ReadConfigDocument(const std::string& path) {

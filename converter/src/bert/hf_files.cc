@@ -44,6 +44,18 @@ std::vector<std::string> ListFiles(const std::string& dir) {
   return names;
 }
 
+std::string Parent(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+bool StartsWith(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 std::string ReadText(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw ConvertError("cannot read " + path);

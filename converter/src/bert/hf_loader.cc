@@ -19,23 +19,20 @@ BertModel LoadHuggingFace(const std::string& dir) {
   ReadHfConfig(config, &m);
   m.source_files = {config};
   for (const auto& f : ReadHfTokenizer(dir, &m)) m.source_files.push_back(f);
-  // safetensors first: it is the newer format and cannot run code when read.
-  std::unique_ptr<CheckpointReader> reader;
-  if (IsFile(dir + "/model.safetensors")) {
-    reader = OpenSafetensors(dir + "/model.safetensors");
-    m.source_format = "huggingface-safetensors";
-  } else if (IsFile(dir + "/model.safetensors.index.json")) {
-    reader = OpenShardedSafetensors(dir + "/model.safetensors.index.json");
-    m.source_format = "huggingface-safetensors-sharded";
-  } else if (IsFile(dir + "/pytorch_model.bin")) {
-    reader = OpenTorch(dir + "/pytorch_model.bin");
-    m.source_format = "huggingface-" + reader->format();  // torch-zip or torch-legacy
-  } else {
-    throw ConvertError(dir + ": no weights (model.safetensors, model.safetensors.index.json or pytorch_model.bin)");
-  }
+  const std::unique_ptr<CheckpointReader> reader = OpenHuggingFaceWeights(dir);
+  m.source_format = "huggingface-" + reader->format();  // safetensors[-sharded], torch-zip, torch-legacy
   LoadHuggingFaceWeights(*reader, &m);
   for (const auto& f : reader->files()) m.source_files.push_back(f);
   return m;
+}
+
+std::unique_ptr<CheckpointReader> OpenHuggingFaceWeights(const std::string& dir) {
+  if (IsFile(dir + "/model.safetensors")) return OpenSafetensors(dir + "/model.safetensors");
+  if (IsFile(dir + "/model.safetensors.index.json")) {
+    return OpenShardedSafetensors(dir + "/model.safetensors.index.json");
+  }
+  if (IsFile(dir + "/pytorch_model.bin")) return OpenTorch(dir + "/pytorch_model.bin");
+  throw ConvertError(dir + ": no weights (model.safetensors, model.safetensors.index.json or pytorch_model.bin)");
 }
 
 }  // namespace embert::convert

@@ -4,14 +4,21 @@
 #ifndef EMBERT_CONVERTER_BERT_HF_LOADER_H_
 #define EMBERT_CONVERTER_BERT_HF_LOADER_H_
 
+#include <memory>
 #include <string>
 
 #include "bert/bert_model.h"
 #include "bert/bert_names.h"
+#include "readers/checkpoint.h"
 
 namespace embert::convert {
 
 BertModel LoadHuggingFace(const std::string& dir);
+
+// The weights of a Hugging Face directory: model.safetensors, else the
+// sharded index, else pytorch_model.bin (safetensors first: the newer format,
+// and it cannot run code when read). ConvertError if there are none.
+std::unique_ptr<CheckpointReader> OpenHuggingFaceWeights(const std::string& dir);
 
 }  // namespace embert::convert
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bert/hf_files.h"
 #include "bert/source_layouts.h"
 #include "readers/checkpoint.h"
 
@@ -37,9 +38,7 @@ Plan PlanGoogleTf1(const std::vector<TensorInfo>& tensors);
 Plan PlanTf2Objects(const std::vector<TensorInfo>& tensors);
 Plan PlanMindSpore(const std::vector<TensorInfo>& tensors);
 
-// Small string helpers shared by the rules.
-bool StartsWith(const std::string& s, const std::string& prefix);
-bool EndsWith(const std::string& s, const std::string& suffix);
+// (StartsWith and EndsWith: bert/hf_files.h.)
 // Replaces every `from` in `s` (left to right, non-overlapping).
 std::string ReplaceAll(std::string s, const std::string& from, const std::string& to);
 

@@ -9,12 +9,6 @@
 namespace embert::convert {
 namespace layout {
 
-bool StartsWith(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
     s.replace(at, from.size(), to);
@@ -26,7 +20,6 @@ std::string ReplaceAll(std::string s, const std::string& from, const std::string
 
 namespace {
 
-using layout::EndsWith;
 using layout::Plan;
 using layout::Renamed;
 using layout::Reshape;
@@ -142,7 +135,7 @@ Layout DetectLayout(const CheckpointReader& reader) {
   // Other families first: their names would otherwise only be "unknown".
   for (const auto& t : reader.tensors()) {
     for (const char* other : {"roberta.", "albert.", "distilbert.", "electra.", "deberta."}) {
-      if (layout::StartsWith(t.name, other) || t.name.find(std::string(".") + other) != std::string::npos) {
+      if (StartsWith(t.name, other) || t.name.find(std::string(".") + other) != std::string::npos) {
         throw ConvertError("unsupported architecture: tensor names start with \"" + std::string(other) + "\" (" +
                            t.name + "); bert-convert reads BERT only");
       }

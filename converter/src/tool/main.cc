@@ -179,11 +179,6 @@ class AtomicFile {
   bool committed_ = false;
 };
 
-std::string Parent(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
-
 std::string Relative(const std::string& path, const std::string& dir) {
   return path.rfind(dir + "/", 0) == 0 ? path.substr(dir.size() + 1) : path;
 }
