@@ -35,10 +35,18 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
 # --- peers -------------------------------------------------------------------
-if ! $py -c "import onnx, matplotlib" 2> /dev/null; then
+# Only what is missing: a machine may already have Node.js from elsewhere
+# (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).
+missing=()
+$py -c "import onnx" 2> /dev/null || missing+=(python3-onnx)
+$py -c "import matplotlib" 2> /dev/null || missing+=(python3-matplotlib)
+$py -c "import torch" 2> /dev/null || missing+=(python3-torch)
+$py -c "import numpy" 2> /dev/null || missing+=(python3-numpy)
+command -v node > /dev/null || missing+=(nodejs)
+command -v npm > /dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-    python3-onnx python3-matplotlib python3-torch python3-numpy nodejs npm > /dev/null
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" > /dev/null
 fi
 peers=${EMBERT_CACHE:-$HOME/.cache/embert}/peers/node
 if [ ! -d "$peers/node_modules/onnxruntime-node" ]; then
