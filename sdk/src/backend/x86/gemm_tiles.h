@@ -46,6 +46,8 @@ struct TileJob {
   float* out;             // first row, the panel's first channel
   size_t out_stride;
   size_t valid;           // channels of this panel that exist in the output
+  const int8_t* prefetch_from;  // weights to fetch into L2 while computing,
+  size_t prefetch_lines;        // so many 64-byte lines of them (0: none)
 };
 
 template <class Isa, size_t kRows>
@@ -66,6 +68,8 @@ EMBERT_X86_TARGET void Tile(const TileJob& t) {
   alignas(64) int8_t wide[kWidenSteps ? kRows * kWideRowBytes : 1];
   const size_t block = kWidenSteps ? kWidenSteps : t.steps;
   const int8_t* b = t.b;
+  const int8_t* pf = t.prefetch_from;
+  size_t pf_due = 0;
   for (size_t s0 = 0; s0 < t.steps; s0 += block) {
     const size_t steps = t.steps - s0 < block ? t.steps - s0 : block;
     const int8_t* a = t.a + 4 * s0;
@@ -76,6 +80,13 @@ EMBERT_X86_TARGET void Tile(const TileJob& t) {
       stride = kWideRowBytes;
     }
     for (size_t s = 0; s < steps; ++s, a += Isa::kABytesPerStep, b += kVecs * Isa::kWBytes) {
+      // The next panel is fetched into L2 while this one is computed: the
+      // weights are read from memory once per run, and without this the
+      // core waits for them instead of overlapping the two (at 8-32 tokens
+      // a run of BERT-base is bound by streaming its 85 MB of weights).
+      for (pf_due += t.prefetch_lines; pf_due >= t.steps; pf_due -= t.steps, pf += 64) {
+        _mm_prefetch(reinterpret_cast<const char*>(pf), _MM_HINT_T1);
+      }
       typename Isa::W w[kVecs];
       EMBERT_X86_UNROLL
       for (size_t j = 0; j < kVecs; ++j) w[j] = Isa::LoadW(b + j * Isa::kWBytes);
@@ -129,6 +140,10 @@ EMBERT_X86_TARGET void Gemm(const GemmArgs& g, size_t m0, size_t m1, size_t n0, 
   constexpr size_t kWidth = Isa::kLanes * Isa::kPanelVecs;
   constexpr size_t kMaxRows = Isa::kMaxRows;
   constexpr size_t kChunk = 192;
+  // Weights are fetched this many panels ahead of the panel being computed
+  // (one panel was not enough to keep memory busy: BERT-base at 8-64
+  // tokens, benchmarks/RESULTS.md).
+  constexpr size_t kAhead = 2;
   if (m1 <= m0 || n1 <= n0) return;
   const TileFn* tiles_by_rows = TileTable<Isa>::by_rows;
   const size_t steps = (g.k + 3) / 4;
@@ -161,8 +176,17 @@ EMBERT_X86_TARGET void Gemm(const GemmArgs& g, size_t m0, size_t m1, size_t n0, 
       t.bias = g.bias ? g.bias + n : nullptr;
       t.out_stride = g.out_stride;
       t.valid = n1 - n < kWidth ? n1 - n : kWidth;
+      // Every tile of the panel fetches its share of the panel kAhead panels
+      // on, never past this call's range: the fetches are spread over the
+      // whole time the panel is computed, whatever the number of row tiles.
+      const size_t ahead_n = n + kAhead * kWidth;
+      const size_t ahead_lines = ahead_n < n1 ? panel_bytes / 64 : 0;
+      const int8_t* ahead = packed + (ahead_n / kWidth) * panel_bytes;
       for (size_t i = 0, m = mc; i < tiles; ++i) {
         const size_t tile_rows = rows / tiles + (i < rows % tiles ? 1 : 0);
+        const size_t first_line = ahead_lines * i / tiles;
+        t.prefetch_from = ahead + 64 * first_line;
+        t.prefetch_lines = ahead_lines * (i + 1) / tiles - first_line;
         t.a = g.a + m * g.a_stride;
         t.corr = corr + (m - mc);
         t.a_scales = g.a_scales + m;
