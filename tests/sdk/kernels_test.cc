@@ -120,11 +120,13 @@ TEST(Attention, MatchesNaiveWithPaddingMaskAndHeadRanges) {
   for (size_t i = 0; i < seq * H; ++i) EXPECT_NEAR(out[i], expected[i], 1e-5) << i;
 }
 
-// Blocks of 4 query rows and 16 keys: lengths that leave row and key tails,
-// a head size with a tail past 16 dimensions, and a mask hiding every key.
+// Blocks of 8 (AVX-512) and 4 query rows and 16 keys: lengths that leave
+// row and key tails; head sizes that use the 4-, 2- and 1-register blocks of
+// dimensions and a tail past them.
 TEST(Attention, MatchesNaiveWithRowKeyAndDimensionTails) {
-  for (size_t seq : {1u, 4u, 17u, 37u}) {
-    const size_t heads = 2, dh = 20, H = heads * dh;
+  for (size_t dh : {20u, 84u})
+  for (size_t seq : {1u, 4u, 13u, 17u, 37u}) {
+    const size_t heads = 2, H = heads * dh;
     auto qkv = Random(seq * 3 * H, 11 + static_cast<uint32_t>(seq), 2.0f);
     std::vector<int32_t> mask(seq, 1);
     if (seq > 3) mask[seq - 1] = mask[seq / 2] = 0;

@@ -46,12 +46,15 @@ EMBERT_LANES_INLINE void Scores(const float* qs, const float* kt, size_t padded,
   ScoreBlocks<kRows, 1>(qs, kt, j0, padded, head_dim, s);
 }
 
-// In place: scores to probabilities over the unmasked keys of [0, seq).
-// Returns false when every key is masked (the row's context is zero).
-EMBERT_LANES_INLINE bool Softmax(float* s, size_t seq, size_t padded, const int32_t* mask) {
+// In place: scores to unnormalised probabilities exp(s - max) over the
+// unmasked keys of [0, seq); returns 1 / their sum, the factor the context
+// rows are scaled by, or 0 when every key is masked (a zero context).
+EMBERT_LANES_INLINE float Softmax(float* s, size_t seq, size_t padded, const int32_t* mask) {
   // Masked keys and the padding get -inf: exactly 0 after the exponential
   // (Hugging Face adds float32's lowest value, which also underflows to 0).
-  for (size_t j = 0; j < seq; ++j) s[j] = (mask != nullptr && mask[j] == 0) ? -INFINITY : s[j];
+  if (mask != nullptr) {
+    for (size_t j = 0; j < seq; ++j) s[j] = mask[j] == 0 ? -INFINITY : s[j];
+  }
   for (size_t j = seq; j < padded; ++j) s[j] = -INFINITY;
   Lanes lane_max = LoadLanes(s);
   for (size_t j0 = kLanes; j0 < padded; j0 += kLanes) {
@@ -60,16 +63,17 @@ EMBERT_LANES_INLINE bool Softmax(float* s, size_t seq, size_t padded, const int3
   }
   float max = -INFINITY;
   for (size_t l = 0; l < kLanes; ++l) max = lane_max[l] > max ? lane_max[l] : max;
-  if (max == -INFINITY) return false;
-  for (size_t j0 = 0; j0 < padded; j0 += kLanes) StoreLanes(s + j0, FastExp(LoadLanes(s + j0) - max));
+  if (max == -INFINITY) return 0.0f;
   // Sixteen partial sums in a fixed order: the same result on every CPU.
   Lanes lane_sum = {};
-  for (size_t j0 = 0; j0 < padded; j0 += kLanes) lane_sum += LoadLanes(s + j0);
+  for (size_t j0 = 0; j0 < padded; j0 += kLanes) {
+    const Lanes e = FastExp(LoadLanes(s + j0) - max);
+    StoreLanes(s + j0, e);
+    lane_sum += e;
+  }
   float sum = 0.0f;
   for (size_t l = 0; l < kLanes; ++l) sum += lane_sum[l];
-  const float inv = 1.0f / sum;
-  for (size_t j = 0; j < padded; ++j) s[j] *= inv;
-  return true;
+  return 1.0f / sum;
 }
 
 // o_r[d] = sum_j p[r][j] * v[j][d] over the keys j of [0, seq), for the
@@ -77,7 +81,7 @@ EMBERT_LANES_INLINE bool Softmax(float* s, size_t seq, size_t padded, const int3
 // broadcast once for all of them.
 template <size_t kRows, size_t kDimBlocks>
 EMBERT_LANES_INLINE void ContextBlocks(const float* p, size_t padded, const float* v, size_t v_stride, size_t seq,
-                                       size_t d0, float* const* o) {
+                                       size_t d0, const float* inv, float* const* o) {
   Lanes acc[kRows][kDimBlocks] = {};
   for (size_t j = 0; j < seq; ++j) {
     Lanes vj[kDimBlocks];
@@ -88,31 +92,40 @@ EMBERT_LANES_INLINE void ContextBlocks(const float* p, size_t padded, const floa
     }
   }
   for (size_t r = 0; r < kRows; ++r) {
-    for (size_t b = 0; b < kDimBlocks; ++b) StoreLanes(o[r] + d0 + b * kLanes, acc[r][b]);
+    for (size_t b = 0; b < kDimBlocks; ++b) StoreLanes(o[r] + d0 + b * kLanes, acc[r][b] * inv[r]);
   }
 }
 
+// The rows of p are unnormalised: each context row is scaled by its inv
+// once, instead of scaling every probability.
 template <size_t kRows>
 EMBERT_LANES_INLINE void Context(const float* p, size_t padded, const float* v, size_t v_stride, size_t seq,
-                                 size_t head_dim, bool wide, float* const* o) {
+                                 size_t head_dim, bool wide, const float* inv, float* const* o) {
   size_t d0 = 0;
   if (wide) {
-    for (; d0 + 4 * kLanes <= head_dim; d0 += 4 * kLanes) ContextBlocks<kRows, 4>(p, padded, v, v_stride, seq, d0, o);
-    for (; d0 + 2 * kLanes <= head_dim; d0 += 2 * kLanes) ContextBlocks<kRows, 2>(p, padded, v, v_stride, seq, d0, o);
+    // kRows x 4 blocks of sums fill the register file for kRows = 4 only.
+    if constexpr (kRows <= 4) {
+      for (; d0 + 4 * kLanes <= head_dim; d0 += 4 * kLanes) {
+        ContextBlocks<kRows, 4>(p, padded, v, v_stride, seq, d0, inv, o);
+      }
+    }
+    for (; d0 + 2 * kLanes <= head_dim; d0 += 2 * kLanes) {
+      ContextBlocks<kRows, 2>(p, padded, v, v_stride, seq, d0, inv, o);
+    }
   }
-  for (; d0 + kLanes <= head_dim; d0 += kLanes) ContextBlocks<kRows, 1>(p, padded, v, v_stride, seq, d0, o);
+  for (; d0 + kLanes <= head_dim; d0 += kLanes) ContextBlocks<kRows, 1>(p, padded, v, v_stride, seq, d0, inv, o);
   for (; d0 < head_dim; ++d0) {
     for (size_t r = 0; r < kRows; ++r) {
       float acc = 0.0f;
       for (size_t j = 0; j < seq; ++j) acc += p[r * padded + j] * v[j * v_stride + d0];
-      o[r][d0] = acc;
+      o[r][d0] = acc * inv[r];
     }
   }
 }
 
 template <size_t kRows>
-EMBERT_LANES_INLINE void RowBlock(const AttentionArgs& a, size_t off, size_t i0, const float* kt, size_t padded,
-                                  float scale, bool wide, float* qs, float* s) {
+EMBERT_LANES_INLINE void RowBlock(const AttentionArgs& a, size_t off, size_t i0, const float* kt, const float* vh,
+                                  size_t padded, float scale, bool wide, float* qs, float* s) {
   float* o[kRows];
   for (size_t r = 0; r < kRows; ++r) {
     const float* q = a.q + (i0 + r) * a.qkv_stride + off;
@@ -120,9 +133,11 @@ EMBERT_LANES_INLINE void RowBlock(const AttentionArgs& a, size_t off, size_t i0,
     o[r] = a.out + (i0 + r) * a.out_stride + off;
   }
   Scores<kRows>(qs, kt, padded, a.head_dim, wide, s);
+  float inv[kRows];
   bool any = false;
   for (size_t r = 0; r < kRows; ++r) {
-    if (Softmax(s + r * padded, a.seq, padded, a.mask)) {
+    inv[r] = Softmax(s + r * padded, a.seq, padded, a.mask);
+    if (inv[r] != 0.0f) {
       any = true;
     } else {
       for (size_t j = 0; j < padded; ++j) s[r * padded + j] = 0.0f;  // a zero context
@@ -134,7 +149,7 @@ EMBERT_LANES_INLINE void RowBlock(const AttentionArgs& a, size_t off, size_t i0,
     }
     return;
   }
-  Context<kRows>(s, padded, a.v + off, a.qkv_stride, a.seq, a.head_dim, wide, o);
+  Context<kRows>(s, padded, vh, a.head_dim, a.seq, a.head_dim, wide, inv, o);
 }
 
 }  // namespace
@@ -145,6 +160,7 @@ EMBERT_VECTORIZE void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
   float* kt = a.scores;                      // [head_dim][padded]
   float* s = a.scores + a.head_dim * padded;  // [kAttentionRows][padded]
   float* qs = s + kAttentionRows * padded;    // [kAttentionRows][head_dim]
+  float* vh = qs + kAttentionRows * a.head_dim;  // [seq][head_dim]
   // Wider register tiles where the register file holds them (32 vector
   // registers of 16 floats); elsewhere they would spill. The sums are the
   // same either way.
@@ -155,16 +171,36 @@ EMBERT_VECTORIZE void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
 #endif
   for (size_t h = h0; h < h1; ++h) {
     const size_t off = h * a.head_dim;
-    for (size_t d = 0; d < a.head_dim; ++d) {
-      float* row = kt + d * padded;
-      for (size_t j = 0; j < a.seq; ++j) row[j] = a.k[j * a.qkv_stride + off + d];
-      for (size_t j = a.seq; j < padded; ++j) row[j] = 0.0f;
+    // K^T a block of kLanes keys at a time: the block's key rows stay in L1
+    // while each of its K^T rows is written as one whole line (the plain
+    // loop orders either re-read every key row per dimension or write with
+    // a power-of-two stride that thrashes L1's sets).
+    for (size_t j0 = 0; j0 < padded; j0 += kLanes) {
+      const size_t keys = a.seq - j0 < kLanes ? a.seq - j0 : kLanes;
+      for (size_t d = 0; d < a.head_dim; ++d) {
+        float* row = kt + d * padded + j0;
+        const float* key = a.k + j0 * a.qkv_stride + off + d;
+        for (size_t j = 0; j < keys; ++j) row[j] = key[j * a.qkv_stride];
+        for (size_t j = keys; j < kLanes; ++j) row[j] = 0.0f;
+      }
+    }
+    // The head's V rows side by side: the context loop then streams one
+    // block of memory instead of touching a page per key.
+    for (size_t j = 0; j < a.seq; ++j) {
+      const float* v = a.v + j * a.qkv_stride + off;
+      for (size_t d = 0; d < a.head_dim; ++d) vh[j * a.head_dim + d] = v[d];
     }
     size_t i = 0;
-    for (; i + kAttentionRows <= a.seq; i += kAttentionRows) {
-      RowBlock<kAttentionRows>(a, off, i, kt, padded, scale, wide, qs, s);
+#if defined(__x86_64__)
+    // Eight query rows share each K^T and V load where 32 registers hold
+    // their sums: the two matrices are re-read from L2 half as often.
+    static_assert(kAttentionRows == 8, "scratch holds 8 rows");
+    if (wide) {
+      for (; i + 8 <= a.seq; i += 8) RowBlock<8>(a, off, i, kt, vh, padded, scale, wide, qs, s);
     }
-    for (; i < a.seq; ++i) RowBlock<1>(a, off, i, kt, padded, scale, wide, qs, s);
+#endif
+    for (; i + 4 <= a.seq; i += 4) RowBlock<4>(a, off, i, kt, vh, padded, scale, wide, qs, s);
+    for (; i < a.seq; ++i) RowBlock<1>(a, off, i, kt, vh, padded, scale, wide, qs, s);
   }
 }
 

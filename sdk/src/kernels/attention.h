@@ -21,17 +21,22 @@ struct AttentionArgs {
   float* scores;         // scratch of AttentionScratchFloats(seq, head_dim) floats
 };
 
-// Query rows are processed in blocks of kAttentionRows, key positions in
-// lanes of kAttentionLanes (one AVX-512 register of floats).
+// Query rows are processed in blocks of up to kAttentionRows (8 with
+// AVX-512, 4 elsewhere), key positions in lanes of kAttentionLanes (one
+// AVX-512 register of floats).
+#if defined(__x86_64__)
+constexpr size_t kAttentionRows = 8;
+#else
 constexpr size_t kAttentionRows = 4;
+#endif
 constexpr size_t kAttentionLanes = 16;
 
-// Scratch one call of Attention needs (per thread): K^T of one head, the
-// scores of one block of query rows (rows padded to whole lanes) and that
-// block's scaled queries.
+// Scratch one call of Attention needs (per thread): K^T and V of one head,
+// the scores of one block of query rows (rows padded to whole lanes) and
+// that block's scaled queries.
 inline size_t AttentionScratchFloats(size_t seq, size_t head_dim) {
   const size_t padded = (seq + kAttentionLanes - 1) / kAttentionLanes * kAttentionLanes;
-  return padded * (head_dim + kAttentionRows) + kAttentionRows * head_dim;
+  return padded * (2 * head_dim + kAttentionRows) + kAttentionRows * head_dim;
 }
 
 // softmax(Q K^T / sqrt(head_dim) + mask) V for every head; heads [h0, h1).
