@@ -2,7 +2,8 @@
 // time (GCC/Clang function multi-versioning), so loops the compiler can
 // vectorise use AVX-512 or AVX2 where the CPU has them while the library
 // still runs on any x86-64. Element-wise IEEE operations give the same
-// results in every clone (the SDK builds with -ffp-contract=off).
+// results in every clone (the SDK builds with -ffp-contract=off; attention.cc
+// alone is contracted, so its AVX-512 clone fuses multiply-adds).
 #ifndef EMBERT_SDK_CORE_VECTORIZE_H_
 #define EMBERT_SDK_CORE_VECTORIZE_H_
 

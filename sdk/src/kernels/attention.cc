@@ -13,7 +13,8 @@ static_assert(kAttentionLanes == kLanes, "score blocks are one Lanes wide");
 
 // Every output element is summed in the same order as the plain triple loop
 // (over head_dim for scores, over keys for the context), so blocking changes
-// speed, not results. The blocks keep kRows x kLanes sums in vector registers
+// speed, not results. This file is compiled with FMA contraction: where the
+// CPU has FMA (AVX-512 clone, aarch64) each step is one fused multiply-add. The blocks keep kRows x kLanes sums in vector registers
 // (core/lanes.h).
 
 // s[r][j] = sum_d qs[r][d] * kt[d][j] for j in [0, padded), qs the scaled
