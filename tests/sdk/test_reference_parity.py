@@ -68,6 +68,16 @@ def main():
     outs = [json.loads(l) for l in run.stdout.splitlines()]
     assert len(outs) == len(cs), (len(outs), len(cs))
     failures = 0
+    if a.threads != "1":
+        # Threads split channels, heads and rows, never a sum: the outputs
+        # must be those of one thread to the bit.
+        one = subprocess.run([a.probe, a.model, "--engine", a.engine, "--threads", "1"],
+                             input="\n".join(lines) + "\n", capture_output=True, text=True, check=True)
+        for k, (l1, ln) in enumerate(zip(one.stdout.splitlines(), outs)):
+            l1 = json.loads(l1)
+            if any(l1[key] != ln[key] for key in l1 if key != "engine"):
+                failures += 1
+                print("FAIL %s threads differ from 1 thread on case %d (n=%d)" % (a.threads, k, len(cs[k][0])))
     worst = {"seq": 0.0, "logit": 0.0, "cos": 1.0}
     H = bert.hidden
     for (ids, types, mask), got in zip(cs, outs):
