@@ -13,9 +13,10 @@ static_assert(kAttentionLanes == kLanes, "score blocks are one Lanes wide");
 
 // Every output element is summed in the same order as the plain triple loop
 // (over head_dim for scores, over keys for the context), so blocking changes
-// speed, not results. This file is compiled with FMA contraction: where the
-// CPU has FMA (AVX-512 clone, aarch64) each step is one fused multiply-add. The blocks keep kRows x kLanes sums in vector registers
-// (core/lanes.h).
+// speed, not results. The blocks keep kRows x kLanes sums in vector
+// registers (core/lanes.h). This file is compiled with FMA contraction:
+// where the CPU has FMA (AVX-512 clone, aarch64) each step is one fused
+// multiply-add (kernels/CMakeLists.txt).
 
 // s[r][j] = sum_d qs[r][d] * kt[d][j] for j in [0, padded), qs the scaled
 // queries [kRows][head_dim]. kKeyBlocks blocks of kLanes keys at a time share
@@ -65,7 +66,7 @@ EMBERT_LANES_INLINE float Softmax(float* s, size_t seq, size_t padded, const int
   float max = -INFINITY;
   for (size_t l = 0; l < kLanes; ++l) max = lane_max[l] > max ? lane_max[l] : max;
   if (max == -INFINITY) return 0.0f;
-  // Sixteen partial sums in a fixed order: the same result on every CPU.
+  // Sixteen partial sums in a fixed order, whatever the vector width.
   Lanes lane_sum = {};
   for (size_t j0 = 0; j0 < padded; j0 += kLanes) {
     const Lanes e = FastExp(LoadLanes(s + j0) - max);
