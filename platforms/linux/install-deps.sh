@@ -2,7 +2,8 @@
 # Installs everything embert needs to build, test and benchmark on Debian 12
 # (bookworm) or Raspberry Pi OS bookworm, from the distribution's packages.
 #   platforms/linux/install-deps.sh          build + tests
-#   platforms/linux/install-deps.sh --dev    also clang (fuzzers) and valgrind
+#   platforms/linux/install-deps.sh --dev    also clang (fuzzers), valgrind and qemu-user
+#                                            (older x86 CPUs emulated by a test; ARM tests)
 #   (python3-torch is needed only to retrain the demo model: models/snips-intent)
 set -euo pipefail
 
@@ -19,7 +20,7 @@ packages=(
   python3 python3-numpy
 )
 if [ "${1:-}" = "--dev" ]; then
-  packages+=(clang libclang-rt-dev valgrind)
+  packages+=(clang libclang-rt-dev valgrind qemu-user)
 fi
 
 missing=()

@@ -1,7 +1,10 @@
-#include "core/vectorize.h"
 #include "kernels/attention.h"
 
 #include <cmath>
+
+#if defined(__arm__)
+#include <sys/auxv.h>
+#endif
 
 #include "core/lanes.h"
 #include "kernels/fast_math.h"
@@ -154,23 +157,16 @@ EMBERT_LANES_INLINE void RowBlock(const AttentionArgs& a, size_t off, size_t i0,
   Context<kRows>(s, padded, vh, a.head_dim, a.seq, a.head_dim, wide, inv, o);
 }
 
-}  // namespace
-
-EMBERT_VECTORIZE void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
+// All heads of [h0, h1). `wide`: wider register tiles, where the register
+// file holds them (32 vector registers of 16 floats); elsewhere they would
+// spill. The sums are the same either way.
+EMBERT_LANES_INLINE void AttentionHeads(const AttentionArgs& a, size_t h0, size_t h1, bool wide) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(a.head_dim));
   const size_t padded = (a.seq + kLanes - 1) / kLanes * kLanes;
   float* kt = a.scores;                      // [head_dim][padded]
   float* s = a.scores + a.head_dim * padded;  // [kAttentionRows][padded]
   float* qs = s + kAttentionRows * padded;    // [kAttentionRows][head_dim]
   float* vh = qs + kAttentionRows * a.head_dim;  // [seq][head_dim]
-  // Wider register tiles where the register file holds them (32 vector
-  // registers of 16 floats); elsewhere they would spill. The sums are the
-  // same either way.
-#if defined(__x86_64__)
-  static const bool wide = __builtin_cpu_supports("avx512f");
-#else
-  const bool wide = false;
-#endif
   for (size_t h = h0; h < h1; ++h) {
     const size_t off = h * a.head_dim;
     // K^T a block of kLanes keys at a time: the block's key rows stay in L1
@@ -205,5 +201,44 @@ EMBERT_VECTORIZE void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
     for (; i < a.seq; ++i) RowBlock<1>(a, off, i, kt, vh, padded, scale, wide, qs, s);
   }
 }
+
+}  // namespace
+
+// The sums are fused multiply-adds on every CPU that has them, so that
+// these CPUs agree to the bit (int8 re-quantizes attention's output: a
+// rounding difference there can move a value by one quantization step).
+// Only x86-64 without FMA (before 2013) and ARMv7 without VFPv4 (Cortex-A8,
+// A9) keep separate multiplies and adds and differ by such steps.
+#if defined(__x86_64__) && !defined(EMBERT_NO_TARGET_CLONES) && \
+    (defined(__clang__) ? __clang_major__ >= 14 : defined(__GNUC__))
+// Not EMBERT_VECTORIZE's "avx2" clone: a CPU with AVX2 and FMA would pick
+// it over an "fma" one, and "avx2" alone does not enable FMA.
+__attribute__((target_clones("avx512f", "fma", "default"))) void Attention(const AttentionArgs& a, size_t h0,
+                                                                          size_t h1) {
+  static const bool wide = __builtin_cpu_supports("avx512f");
+  AttentionHeads(a, h0, h1, wide);
+}
+#elif defined(__arm__) && !defined(__ARM_FEATURE_FMA)
+// Built for any ARMv7 with NEON; VFPv4's fused multiply-add chosen at run
+// time (every Raspberry Pi from the Pi 2 on has it).
+__attribute__((target("fpu=neon-vfpv4"))) static void AttentionVfpv4(const AttentionArgs& a, size_t h0, size_t h1) {
+  AttentionHeads(a, h0, h1, false);
+}
+
+void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
+#if defined(HWCAP_ARM_VFPv4)
+  static const bool vfpv4 = (getauxval(AT_HWCAP) & HWCAP_ARM_VFPv4) != 0;
+#else
+  static const bool vfpv4 = (getauxval(AT_HWCAP) & (1ul << 16)) != 0;  // the kernel's HWCAP_VFPv4
+#endif
+  if (vfpv4) {
+    AttentionVfpv4(a, h0, h1);
+  } else {
+    AttentionHeads(a, h0, h1, false);
+  }
+}
+#else
+void Attention(const AttentionArgs& a, size_t h0, size_t h1) { AttentionHeads(a, h0, h1, false); }
+#endif
 
 }  // namespace embert::kernels
