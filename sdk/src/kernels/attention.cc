@@ -18,8 +18,8 @@ static_assert(kAttentionLanes == kLanes, "score blocks are one Lanes wide");
 // (over head_dim for scores, over keys for the context), so blocking changes
 // speed, not results. The blocks keep kRows x kLanes sums in vector
 // registers (core/lanes.h). This file is compiled with FMA contraction:
-// where the CPU has FMA (AVX-512 clone, aarch64) each step is one fused
-// multiply-add (kernels/CMakeLists.txt).
+// where the CPU has FMA each step is one fused multiply-add (see Attention
+// at the end).
 
 // s[r][j] = sum_d qs[r][d] * kt[d][j] for j in [0, padded), qs the scaled
 // queries [kRows][head_dim]. kKeyBlocks blocks of kLanes keys at a time share
