@@ -12,21 +12,12 @@ Checked: identical top label for every text, and logits within tolerance:
 Also reports the largest differences seen, so the tolerances can be judged.
 """
 import argparse
-import json
 import os
 import subprocess
 import sys
 
-
-def classify(embert, model, texts):
-    run = subprocess.run([embert, "classify", "--model", model, "--input", "-", "--jsonl"],
-                         input="\n".join(texts) + "\n", capture_output=True, text=True)
-    if run.returncode != 0:
-        sys.exit("%s classify failed (%d): %s" % (embert, run.returncode, run.stderr))
-    rows = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
-    if len(rows) != len(texts):
-        sys.exit("%s: %d results for %d texts" % (embert, len(rows), len(texts)))
-    return rows
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from agreement import agree, classify, read_texts  # noqa: E402
 
 
 def main():
@@ -38,23 +29,15 @@ def main():
     ap.add_argument("--work", required=True)
     a = ap.parse_args()
 
-    with open(a.texts, encoding="utf-8") as f:
-        texts = [line.rstrip("\n").split("\t")[0] for line in f.readlines()[1:] if line.strip()]
+    texts = read_texts(a.texts)
     failures = 0
     for quant, tol in (("int8", 1e-4), ("fp32", 1e-3)):
         model = os.path.join(a.work, "snips-intent-host-%s.embert" % quant)
         subprocess.run([os.path.join(a.host_tools, "bert-convert"), a.model_dir, "-o", model,
                         "--quantize", quant, "--quiet"], check=True)
-        host = classify(os.path.join(a.host_tools, "embert"), model, texts)
-        target = classify(a.target_embert, model, texts)
-        labels_differ = [i for i, (h, t) in enumerate(zip(host, target)) if h["label"] != t["label"]]
-        worst = max(abs(x - y) for h, t in zip(host, target) for x, y in zip(h["logits"], t["logits"]))
-        ok = not labels_differ and worst <= tol
-        failures += not ok
-        print("%s %s: %d texts, %d top labels differ, max |logit diff| %.3g (tolerance %g)"
-              % ("ok  " if ok else "FAIL", quant, len(texts), len(labels_differ), worst, tol))
-        for i in labels_differ[:10]:
-            print("  %r: host %s, target %s" % (texts[i], host[i]["label"], target[i]["label"]))
+        host = classify([os.path.join(a.host_tools, "embert")], model, texts)
+        target = classify([a.target_embert], model, texts)
+        failures += not agree(quant, texts, host, target, tol)
     return 1 if failures else 0
 
 

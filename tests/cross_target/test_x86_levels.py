@@ -12,20 +12,11 @@ qemu-x86_64 as older CPUs, so that other code paths are chosen at run time:
       re-quantization can move a value by one int8 step).
 """
 import argparse
-import json
-import subprocess
+import os
 import sys
 
-
-def classify(cmd, model, texts):
-    run = subprocess.run(cmd + ["classify", "--model", model, "--input", "-", "--jsonl"],
-                         input="\n".join(texts) + "\n", capture_output=True, text=True)
-    if run.returncode != 0:
-        sys.exit("%s failed (%d): %s" % (" ".join(cmd), run.returncode, run.stderr[-2000:]))
-    rows = [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
-    if len(rows) != len(texts):
-        sys.exit("%s: %d results for %d texts" % (" ".join(cmd), len(rows), len(texts)))
-    return rows
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from agreement import agree, classify, read_texts  # noqa: E402
 
 
 def main():
@@ -36,18 +27,12 @@ def main():
     ap.add_argument("--texts", required=True, help="TSV with a header; the first column is the text")
     ap.add_argument("--count", type=int, default=200)
     a = ap.parse_args()
-    with open(a.texts, encoding="utf-8") as f:
-        texts = [line.split("\t")[0] for line in f.read().splitlines()[1:a.count + 1]]
+    texts = read_texts(a.texts, a.count)
     native = classify([a.embert], a.model, texts)
     failures = 0
     for cpu, tolerance in (("Haswell", 0.0), ("Nehalem", 1e-3)):
         got = classify([a.qemu, "-cpu", cpu, a.embert], a.model, texts)
-        labels = sum(x["label"] != y["label"] for x, y in zip(native, got))
-        worst = max(abs(p - q) for x, y in zip(native, got) for p, q in zip(x["logits"], y["logits"]))
-        ok = labels == 0 and worst <= tolerance
-        failures += not ok
-        print("%s %s: %d texts, %d top labels differ, max |logit diff| %.3g (tolerance %g)" % (
-            "ok" if ok else "FAIL", cpu, len(texts), labels, worst, tolerance))
+        failures += not agree(cpu, texts, native, got, tolerance, "native", cpu)
     return 1 if failures else 0
 
 

@@ -60,21 +60,22 @@ def main():
     for ids, types, mask in cs:
         lines.append("%s;%s;%s" % (",".join(map(str, ids)), ",".join(map(str, types)),
                                    ",".join(map(str, mask)) if mask else ""))
-    run = subprocess.run([a.probe, a.model, "--engine", a.engine, "--threads", a.threads],
-                         input="\n".join(lines) + "\n", capture_output=True, text=True)
-    if run.returncode != 0:
-        print(run.stderr)
-        return 1
-    outs = [json.loads(l) for l in run.stdout.splitlines()]
-    assert len(outs) == len(cs), (len(outs), len(cs))
+
+    def probe(threads):
+        run = subprocess.run([a.probe, a.model, "--engine", a.engine, "--threads", threads],
+                             input="\n".join(lines) + "\n", capture_output=True, text=True)
+        if run.returncode != 0:
+            sys.exit(run.stderr)
+        outs = [json.loads(l) for l in run.stdout.splitlines()]
+        assert len(outs) == len(cs), (len(outs), len(cs))
+        return outs
+
+    outs = probe(a.threads)
     failures = 0
     if a.threads != "1":
         # Threads split channels, heads and rows, never a sum: the outputs
         # must be those of one thread to the bit.
-        one = subprocess.run([a.probe, a.model, "--engine", a.engine, "--threads", "1"],
-                             input="\n".join(lines) + "\n", capture_output=True, text=True, check=True)
-        for k, (l1, ln) in enumerate(zip(one.stdout.splitlines(), outs)):
-            l1 = json.loads(l1)
+        for k, (l1, ln) in enumerate(zip(probe("1"), outs)):
             if any(l1[key] != ln[key] for key in l1 if key != "engine"):
                 failures += 1
                 print("FAIL %s threads differ from 1 thread on case %d (n=%d)" % (a.threads, k, len(cs[k][0])))

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "backend/pack_layouts.h"
+#include "backend/split_rows.h"
 
 #if defined(EMBERT_WITH_XNNPACK)
 #include <xnnpack.h>
@@ -49,7 +50,7 @@ struct QuantizeTask {
 };
 
 // Rows are quantized independently (a scale per row, or the one static
-// scale), so splitting them changes nothing in the result.
+// scale), so splitting them (SplitRows) changes nothing in the result.
 void QuantizeRows(void* context, size_t r0, size_t count) {
   const auto* task = static_cast<const QuantizeTask*>(context);
   qgemm::QuantizeArgs a = task->args;
@@ -176,15 +177,10 @@ void LinearOp::Quantize(const LinearEngine& engine, const float* x, size_t rows)
   QuantizeTask task{engine.kernels,
                     {x, w_.in, rows, w_.in, smoothing_mul_, engine.q, stride, engine.q_scales},
                     w_.input_scale};
-  const size_t threads = engine.pool ? pthreadpool_get_threads_count(engine.pool) : 1;
   // Below this many elements a parallel region costs more than it saves
   // (BERT-base: 16 tokens x 768 run alone, 128 x 768 split).
   constexpr size_t kMinSplit = 32768;
-  if (threads <= 1 || rows < 2 || rows * w_.in < kMinSplit) {
-    QuantizeRows(&task, 0, rows);
-    return;
-  }
-  pthreadpool_parallelize_1d_tile_1d(engine.pool, QuantizeRows, &task, rows, (rows + threads - 1) / threads, 0);
+  SplitRows(rows * w_.in < kMinSplit ? nullptr : engine.pool, QuantizeRows, &task, rows);
 }
 
 void LinearOp::RunQuantized(const LinearEngine& engine, size_t rows, float* y) const {

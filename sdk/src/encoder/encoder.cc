@@ -3,6 +3,7 @@
 // and LayerNorm.
 #include <cstdio>
 
+#include "backend/split_rows.h"
 #include "context/context.h"
 #include "kernels/activations.h"
 #include "kernels/attention.h"
@@ -27,8 +28,7 @@ void AttentionTile(void* context, size_t h0, size_t count) {
   kernels::Attention(args, h0, h0 + count);
 }
 
-// Row-wise kernels split across the pool: every row is computed by one
-// thread with the same code, so results do not depend on the thread count.
+// Row-wise kernels split across the pool (backend/split_rows.h).
 struct ActivateTask {
   schema::HiddenAct act;
   float* x;
@@ -55,19 +55,10 @@ void LayerNormRows(void* context, size_t r0, size_t count) {
                         t->gamma, t->beta, t->eps);
 }
 
-void ForRows(const embert_context* ctx, pthreadpool_task_1d_tile_1d_t fn, void* task, size_t rows) {
-  const size_t threads = ctx->pool != nullptr ? pthreadpool_get_threads_count(ctx->pool) : 1;
-  if (threads <= 1) {
-    fn(task, 0, rows);
-    return;
-  }
-  pthreadpool_parallelize_1d_tile_1d(ctx->pool, fn, task, rows, (rows + threads - 1) / threads, 0);
-}
-
 void AddLayerNormRows(const embert_context* ctx, float* x, const float* residual, size_t rows, size_t cols,
                       const float* gamma, const float* beta, float eps) {
   LayerNormTask t{x, residual, cols, gamma, beta, eps};
-  ForRows(ctx, LayerNormRows, &t, rows);
+  SplitRows(ctx->pool, LayerNormRows, &t, rows);
 }
 
 void Observe(embert_context* ctx, uint32_t layer, const char* point, const float* a,
@@ -140,7 +131,7 @@ Status Encode(embert_context* ctx) {
     ops.intermediate.Run(engine, ctx->hidden, S, ctx->wide);
     Observe(ctx, l, "intermediate.output", ctx->wide, nullptr, I);
     ActivateTask activate{d.act, ctx->wide, I};
-    ForRows(ctx, ActivateRows, &activate, S);
+    SplitRows(ctx->pool, ActivateRows, &activate, S);
     Observe(ctx, l, "output.input", ctx->wide, nullptr, I);
     ops.output.Run(engine, ctx->wide, S, ctx->branch);
     Observe(ctx, l, "output_norm.input", ctx->hidden, ctx->branch, H);
