@@ -46,7 +46,7 @@ struct TileJob {
   float* out;             // first row, the panel's first channel
   size_t out_stride;
   size_t valid;           // channels of this panel that exist in the output
-  const int8_t* prefetch_from;  // weights to fetch into L2 while computing,
+  const int8_t* prefetch_from;  // weights to fetch into L1 while computing,
   size_t prefetch_lines;        // so many 64-byte lines of them (0: none)
 };
 
@@ -80,12 +80,13 @@ EMBERT_X86_TARGET void Tile(const TileJob& t) {
       stride = kWideRowBytes;
     }
     for (size_t s = 0; s < steps; ++s, a += Isa::kABytesPerStep, b += kVecs * Isa::kWBytes) {
-      // The next panel is fetched into L2 while this one is computed: the
+      // The next panel is fetched while this one is computed: the
       // weights are read from memory once per run, and without this the
       // core waits for them instead of overlapping the two (at 8-32 tokens
       // a run of BERT-base is bound by streaming its 85 MB of weights).
+      // Into L1, one panel ahead (see kAhead).
       for (pf_due += t.prefetch_lines; pf_due >= t.steps; pf_due -= t.steps, pf += 64) {
-        _mm_prefetch(reinterpret_cast<const char*>(pf), _MM_HINT_T1);
+        _mm_prefetch(reinterpret_cast<const char*>(pf), _MM_HINT_T0);
       }
       typename Isa::W w[kVecs];
       EMBERT_X86_UNROLL
@@ -140,10 +141,11 @@ EMBERT_X86_TARGET void Gemm(const GemmArgs& g, size_t m0, size_t m1, size_t n0, 
   constexpr size_t kWidth = Isa::kLanes * Isa::kPanelVecs;
   constexpr size_t kMaxRows = Isa::kMaxRows;
   constexpr size_t kChunk = 192;
-  // Weights are fetched this many panels ahead of the panel being computed
-  // (one panel was not enough to keep memory busy: BERT-base at 8-64
-  // tokens, benchmarks/RESULTS.md).
-  constexpr size_t kAhead = 2;
+  // Weights are fetched this many panels ahead of the panel being computed.
+  // Into L2, one panel was not enough on an Intel Xeon (session 4); into
+  // L1, one is best on Zen 5 (two: 3-5 % slower at 8-32 tokens), and a
+  // panel (24-96 KB) more would not fit L1 (benchmarks/RESULTS.md).
+  constexpr size_t kAhead = 1;
   if (m1 <= m0 || n1 <= n0) return;
   const TileFn* tiles_by_rows = TileTable<Isa>::by_rows;
   const size_t steps = (g.k + 3) / 4;
