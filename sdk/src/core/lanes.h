@@ -3,9 +3,9 @@
 // Kernels written with them vectorise the same way in every target clone
 // (core/vectorize.h), and since each operation is element-wise IEEE
 // arithmetic (no FMA contraction in the SDK), every CPU computes the same
-// bits as the scalar code that handles the tails. The one exception is
-// attention.cc, built with contraction: its sums are fused where the CPU has
-// FMA (kernels/CMakeLists.txt says why).
+// bits as the scalar code that handles the tails. The exceptions are
+// attention.cc and gelu.cc, built with contraction: their sums are fused
+// where the CPU has FMA (kernels/fused_dispatch.h says why).
 //
 // Helpers taking or returning these types must be inlined into the
 // (target-cloned) kernel that calls them (EMBERT_LANES_INLINE): compiled

@@ -3,7 +3,7 @@
 // vectorise use AVX-512 or AVX2 where the CPU has them while the library
 // still runs on any x86-64. Element-wise IEEE operations give the same
 // results in every clone (the SDK builds with -ffp-contract=off; attention.cc
-// alone is contracted and has its own clones, see there).
+// and gelu.cc are contracted and have their own clones: kernels/fused_dispatch.h).
 #ifndef EMBERT_SDK_CORE_VECTORIZE_H_
 #define EMBERT_SDK_CORE_VECTORIZE_H_
 

@@ -3,42 +3,32 @@
 
 #include <cmath>
 
-#include "core/lanes.h"
 #include "kernels/fast_math.h"
+#include "kernels/gelu.h"
 
 namespace embert::kernels {
-namespace {
-
-// Vector values cross function boundaries only between functions compiled
-// for the same ISA (clang refuses a 64-byte vector argument from an
-// AVX-512 clone to a baseline function), so the clone calls this with
-// pointers and it is inlined into each clone.
-EMBERT_LANES_INLINE void GeluErfRow(float* row, size_t cols) {
-  size_t c = 0;
-  for (; c + kLanes <= cols; c += kLanes) StoreLanes(row + c, FastGeluErf(LoadLanes(row + c)));
-  for (; c < cols; ++c) row[c] = FastGeluErf(row[c]);
-}
-
-}  // namespace
 
 EMBERT_VECTORIZE void Activate(schema::HiddenAct act, float* x, size_t x_stride, size_t rows, size_t cols) {
   constexpr float kSqrt2OverPi = 0.79788456080286535588f;
-  for (size_t r = 0; r < rows; ++r) {
-    float* row = x + r * x_stride;
-    switch (act) {
-      case schema::HiddenAct::GELU:
-        GeluErfRow(row, cols);
-        break;
-      case schema::HiddenAct::GELU_TANH:
+  switch (act) {
+    case schema::HiddenAct::GELU:
+      GeluErf(x, x_stride, rows, cols);  // its own file: fused multiply-adds where the CPU has them
+      return;
+    case schema::HiddenAct::GELU_TANH:
+      for (size_t r = 0; r < rows; ++r) {
+        float* row = x + r * x_stride;
         for (size_t c = 0; c < cols; ++c) {
           const float v = row[c];
           row[c] = 0.5f * v * (1.0f + std::tanh(kSqrt2OverPi * (v + 0.044715f * v * v * v)));
         }
-        break;
-      case schema::HiddenAct::RELU:
+      }
+      return;
+    case schema::HiddenAct::RELU:
+      for (size_t r = 0; r < rows; ++r) {
+        float* row = x + r * x_stride;
         for (size_t c = 0; c < cols; ++c) row[c] = row[c] > 0.0f ? row[c] : 0.0f;
-        break;
-    }
+      }
+      return;
   }
 }
 

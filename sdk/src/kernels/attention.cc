@@ -2,12 +2,9 @@
 
 #include <cmath>
 
-#if defined(__arm__)
-#include <sys/auxv.h>
-#endif
-
 #include "core/lanes.h"
 #include "kernels/fast_math.h"
+#include "kernels/fused_dispatch.h"
 
 namespace embert::kernels {
 namespace {
@@ -204,34 +201,20 @@ EMBERT_LANES_INLINE void AttentionHeads(const AttentionArgs& a, size_t h0, size_
 
 }  // namespace
 
-// The sums are fused multiply-adds on every CPU that has them, so that
-// these CPUs agree to the bit (int8 re-quantizes attention's output: a
-// rounding difference there can move a value by one quantization step).
-// Only x86-64 without FMA (before 2013) and ARMv7 without VFPv4 (Cortex-A8,
-// A9) keep separate multiplies and adds and differ by such steps.
-#if defined(__x86_64__) && !defined(EMBERT_NO_TARGET_CLONES) && \
-    (defined(__clang__) ? __clang_major__ >= 14 : defined(__GNUC__))
-// Not EMBERT_VECTORIZE's "avx2" clone: a CPU with AVX2 and FMA would pick
-// it over an "fma" one, and "avx2" alone does not enable FMA.
-__attribute__((target_clones("avx512f", "fma", "default"))) void Attention(const AttentionArgs& a, size_t h0,
-                                                                          size_t h1) {
+// The sums are fused multiply-adds on every CPU that has them
+// (kernels/fused_dispatch.h).
+#if defined(EMBERT_FMA_CLONES)
+EMBERT_FMA_CLONES void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
   static const bool wide = __builtin_cpu_supports("avx512f");
   AttentionHeads(a, h0, h1, wide);
 }
-#elif defined(__arm__) && !defined(__ARM_FEATURE_FMA)
-// Built for any ARMv7 with NEON; VFPv4's fused multiply-add chosen at run
-// time (every Raspberry Pi from the Pi 2 on has it).
-__attribute__((target("fpu=neon-vfpv4"))) static void AttentionVfpv4(const AttentionArgs& a, size_t h0, size_t h1) {
+#elif defined(EMBERT_VFPV4_TARGET)
+EMBERT_VFPV4_TARGET static void AttentionVfpv4(const AttentionArgs& a, size_t h0, size_t h1) {
   AttentionHeads(a, h0, h1, false);
 }
 
 void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
-#if defined(HWCAP_ARM_VFPv4)
-  static const bool vfpv4 = (getauxval(AT_HWCAP) & HWCAP_ARM_VFPv4) != 0;
-#else
-  static const bool vfpv4 = (getauxval(AT_HWCAP) & (1ul << 16)) != 0;  // the kernel's HWCAP_VFPv4
-#endif
-  if (vfpv4) {
+  if (CpuHasVfpv4()) {
     AttentionVfpv4(a, h0, h1);
   } else {
     AttentionHeads(a, h0, h1, false);
