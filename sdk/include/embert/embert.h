@@ -224,6 +224,11 @@ embert_status embert_context_arena_size(const embert_model* model,
  * read only during the call. On failure *out_context is NULL and a reason is
  * written to `error_message` when it is not NULL; a too small arena gives
  * EMBERT_STATUS_ARENA_TOO_SMALL and the message states the size needed.
+ * Speed: when the model file was not packed for this CPU (bert-convert
+ * --pack), the arena holds the weights, and on Linux an arena in 2 MB pages
+ * runs short inputs faster (BERT-base, 16-32 tokens: 4-7 %): allocate it
+ * 2 MB-aligned and call madvise(arena, size, MADV_HUGEPAGE), as the embert
+ * tool does.
  */
 embert_status embert_context_create(const embert_model* model,
                                     const embert_context_options* options, void* arena,
