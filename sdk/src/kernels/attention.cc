@@ -48,6 +48,30 @@ EMBERT_LANES_INLINE void Scores(const float* qs, const float* kt, size_t padded,
   ScoreBlocks<kRows, 1>(qs, kt, j0, padded, head_dim, s);
 }
 
+// Sums (or maxima) of the 16 lanes by halves: lane l + 8 into lane l, then
+// l + 4, l + 2, l + 1. The same order on every vector width (Lanes is always
+// 16 floats), and a chain of 4 dependent operations instead of 16 (one row
+// of softmax ends in two of these).
+EMBERT_LANES_INLINE float LaneSum(Lanes v) {
+  v += __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+  v += __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11);
+  v += __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+  v += __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+  return v[0];
+}
+
+EMBERT_LANES_INLINE float LaneMax(Lanes v) {
+  Lanes h = __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+  v = h > v ? h : v;
+  h = __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11);
+  v = h > v ? h : v;
+  h = __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+  v = h > v ? h : v;
+  h = __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+  v = h > v ? h : v;
+  return v[0];
+}
+
 // In place: scores to unnormalised probabilities exp(s - max) over the
 // unmasked keys of [0, seq); returns 1 / their sum, the factor the context
 // rows are scaled by, or 0 when every key is masked (a zero context).
@@ -63,19 +87,16 @@ EMBERT_LANES_INLINE float Softmax(float* s, size_t seq, size_t padded, const int
     const Lanes x = LoadLanes(s + j0);
     lane_max = x > lane_max ? x : lane_max;
   }
-  float max = -INFINITY;
-  for (size_t l = 0; l < kLanes; ++l) max = lane_max[l] > max ? lane_max[l] : max;
+  const float max = LaneMax(lane_max);
   if (max == -INFINITY) return 0.0f;
-  // Sixteen partial sums in a fixed order, whatever the vector width.
+  // Sixteen partial sums, added in a fixed order whatever the vector width.
   Lanes lane_sum = {};
   for (size_t j0 = 0; j0 < padded; j0 += kLanes) {
     const Lanes e = FastExp(LoadLanes(s + j0) - max);
     StoreLanes(s + j0, e);
     lane_sum += e;
   }
-  float sum = 0.0f;
-  for (size_t l = 0; l < kLanes; ++l) sum += lane_sum[l];
-  return 1.0f / sum;
+  return 1.0f / LaneSum(lane_sum);
 }
 
 // o_r[d] = sum_j p[r][j] * v[j][d] over the keys j of [0, seq), for the
