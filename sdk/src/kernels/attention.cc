@@ -48,27 +48,25 @@ EMBERT_LANES_INLINE void Scores(const float* qs, const float* kt, size_t padded,
   ScoreBlocks<kRows, 1>(qs, kt, j0, padded, head_dim, s);
 }
 
-// Sums (or maxima) of the 16 lanes by halves: lane l + 8 into lane l, then
-// l + 4, l + 2, l + 1. The same order on every vector width (Lanes is always
-// 16 floats), and a chain of 4 dependent operations instead of 16 (one row
-// of softmax ends in two of these).
-EMBERT_LANES_INLINE float LaneSum(Lanes v) {
-  v += __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
-  v += __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11);
-  v += __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
-  v += __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
-  return v[0];
+// The sum (or maximum) of the 16 lanes by halves: lane l + 8 into lane l,
+// then l + 4, l + 2, l + 1. The same order on every vector width (Lanes is
+// always 16 floats), and a chain of 4 dependent operations instead of 16
+// (one row of softmax ends in two of these).
+template <bool kMax>
+EMBERT_LANES_INLINE Lanes Combine(Lanes a, Lanes b) {
+  if constexpr (kMax) {
+    return b > a ? b : a;
+  } else {
+    return a + b;
+  }
 }
 
-EMBERT_LANES_INLINE float LaneMax(Lanes v) {
-  Lanes h = __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
-  v = h > v ? h : v;
-  h = __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11);
-  v = h > v ? h : v;
-  h = __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
-  v = h > v ? h : v;
-  h = __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
-  v = h > v ? h : v;
+template <bool kMax>
+EMBERT_LANES_INLINE float ReduceLanes(Lanes v) {
+  v = Combine<kMax>(v, __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+  v = Combine<kMax>(v, __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+  v = Combine<kMax>(v, __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+  v = Combine<kMax>(v, __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
   return v[0];
 }
 
@@ -87,7 +85,7 @@ EMBERT_LANES_INLINE float Softmax(float* s, size_t seq, size_t padded, const int
     const Lanes x = LoadLanes(s + j0);
     lane_max = x > lane_max ? x : lane_max;
   }
-  const float max = LaneMax(lane_max);
+  const float max = ReduceLanes<true>(lane_max);
   if (max == -INFINITY) return 0.0f;
   // Sixteen partial sums, added in a fixed order whatever the vector width.
   Lanes lane_sum = {};
@@ -96,7 +94,7 @@ EMBERT_LANES_INLINE float Softmax(float* s, size_t seq, size_t padded, const int
     StoreLanes(s + j0, e);
     lane_sum += e;
   }
-  return 1.0f / LaneSum(lane_sum);
+  return 1.0f / ReduceLanes<false>(lane_sum);
 }
 
 // o_r[d] = sum_j p[r][j] * v[j][d] over the keys j of [0, seq), for the
