@@ -9,7 +9,7 @@ in place, packs them, or unpacks a file packed for another CPU. On a CPU whose k
 read a packed layout in place, that file's context arena must be smaller than the
 row-major file's (no packed copy) and the other layout's larger (unpacked, then packed).
 
-  test_packed_weights.py --convert BERT_CONVERT --embert EMBERT --model DIR --dev TSV --work DIR
+  test_packed_weights.py --convert BERT_CONVERT --embert EMBERT --model DIR --dev TSV --work DIR [--texts N]
 """
 import argparse
 import json
@@ -22,11 +22,13 @@ def main():
     ap = argparse.ArgumentParser()
     for name in ("--convert", "--embert", "--model", "--dev", "--work"):
         ap.add_argument(name, required=True)
+    ap.add_argument("--texts", type=int, default=0, help="only the first N dev texts (0: all)")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     texts = os.path.join(a.work, "dev.txt")
     with open(a.dev, encoding="utf-8") as f, open(texts, "w", encoding="utf-8") as out:
-        for line in list(f)[1:]:
+        lines = list(f)[1:]
+        for line in lines[:a.texts] if a.texts else lines:
             out.write(line.split("\t")[0] + "\n")
     files = {}
     for name, extra in (("rows", []), ("w32", ["--pack", "avx512-vnni"]), ("w16", ["--pack", "avx-vnni"])):
