@@ -20,7 +20,7 @@ size_t SchemaOffset(size_t width, size_t k_total, size_t n, size_t k) {
 
 TEST(PackLayouts, FileLayoutsFollowTheSchemaFormula) {
   std::mt19937 rng(3);
-  std::uniform_int_distribution<int> q(-127, 127);
+  std::uniform_int_distribution<int> q(-128, 127);
   for (uint8_t id : {1, 2}) {
     const PackLayout* layout = FileLayout(id);
     ASSERT_NE(layout, nullptr);
