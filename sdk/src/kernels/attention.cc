@@ -122,13 +122,20 @@ EMBERT_LANES_INLINE void ContextBlocks(const float* p, size_t padded, const floa
 template <size_t kRows>
 EMBERT_LANES_INLINE void Context(const float* p, size_t padded, const float* v, size_t v_stride, size_t seq,
                                  size_t head_dim, bool wide, const float* inv, float* const* o) {
+  if constexpr (kRows > 4) {
+    // Blocks of 4 rows x 4 dimension blocks: 8 rows x 2 needed more pointers
+    // than x86 has registers, and the compiler kept a V block on the stack
+    // inside the key loop (17 % of attention's time at 128-256 tokens,
+    // BM_Attention). Same sums, same order.
+    Context<4>(p, padded, v, v_stride, seq, head_dim, wide, inv, o);
+    Context<kRows - 4>(p + 4 * padded, padded, v, v_stride, seq, head_dim, wide, inv + 4, o + 4);
+    return;
+  }
   size_t d0 = 0;
   if (wide) {
-    // kRows x 4 blocks of sums fill the register file for kRows = 4 only.
-    if constexpr (kRows <= 4) {
-      for (; d0 + 4 * kLanes <= head_dim; d0 += 4 * kLanes) {
-        ContextBlocks<kRows, 4>(p, padded, v, v_stride, seq, d0, inv, o);
-      }
+    // kRows x 4 blocks of sums fill the register file for kRows <= 4.
+    for (; d0 + 4 * kLanes <= head_dim; d0 += 4 * kLanes) {
+      ContextBlocks<kRows, 4>(p, padded, v, v_stride, seq, d0, inv, o);
     }
     for (; d0 + 2 * kLanes <= head_dim; d0 += 2 * kLanes) {
       ContextBlocks<kRows, 2>(p, padded, v, v_stride, seq, d0, inv, o);
@@ -170,16 +177,7 @@ EMBERT_LANES_INLINE void RowBlock(const AttentionArgs& a, size_t off, size_t i0,
     }
     return;
   }
-  if constexpr (kRows == 8) {
-    // As two blocks of 4 rows x 4 dimension blocks: 8 x 2 needed more
-    // pointers than x86 has registers, and the compiler kept a V block on
-    // the stack inside the key loop (17 % of attention's time at 128-256
-    // tokens, BM_Attention). Same sums, same order.
-    Context<4>(s, padded, vh, a.head_dim, a.seq, a.head_dim, wide, inv, o);
-    Context<4>(s + 4 * padded, padded, vh, a.head_dim, a.seq, a.head_dim, wide, inv + 4, o + 4);
-  } else {
-    Context<kRows>(s, padded, vh, a.head_dim, a.seq, a.head_dim, wide, inv, o);
-  }
+  Context<kRows>(s, padded, vh, a.head_dim, a.seq, a.head_dim, wide, inv, o);
 }
 
 // All heads of [h0, h1). `wide`: wider register tiles, where the register
@@ -216,7 +214,7 @@ EMBERT_LANES_INLINE void AttentionHeads(const AttentionArgs& a, size_t h0, size_
     size_t i = 0;
 #if defined(__x86_64__)
     // Eight query rows share each K^T load where 32 registers hold their
-    // sums: K^T is re-read from L2 half as often (V: see RowBlock).
+    // sums: K^T is re-read from L2 half as often (V: see Context).
     static_assert(kAttentionRows == 8, "scratch holds 8 rows");
     if (wide) {
       for (; i + 8 <= a.seq; i += 8) RowBlock<8>(a, off, i, kt, vh, padded, scale, wide, qs, s);
