@@ -1,4 +1,4 @@
-// Every x86 level's row quantizer against ReferenceKernels().quantize, bit
+// Every level's row quantizer against ReferenceKernels().quantize, bit
 // for bit: values, scales and the zero padding, incl. ties (nearest-even),
 // the +-127 clamp, all-zero rows, one huge value, NaN and infinity, and the
 // per-column multiplier.
@@ -100,7 +100,7 @@ TEST_P(QgemmQuantize, MultiplierChangesTheMax) {
   ExpectSameQuantization(k(), r);
 }
 
-INSTANTIATE_TEST_SUITE_P(X86, QgemmQuantize, testing::Range(0, static_cast<int>(kX86LevelCount)), LevelName);
+INSTANTIATE_TEST_SUITE_P(Levels, QgemmQuantize, testing::Range(0, kLevelCount), LevelName);
 
 }  // namespace
 }  // namespace embert::qgemm

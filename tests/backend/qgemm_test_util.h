@@ -12,21 +12,37 @@
 #include <vector>
 
 #include "backend/qgemm.h"
+#if defined(__x86_64__)
 #include "backend/x86/qgemm_x86.h"
+#else
+#include "backend/arm/qgemm_arm.h"
+#endif
 
 namespace embert::qgemm {
 
+// The levels of this architecture's kernel table (backend/<arch>/qgemm_<arch>.h).
+#if defined(__x86_64__)
+constexpr int kLevelCount = kX86LevelCount;
+inline const Kernels* KernelsForLevel(int level) { return X86KernelsForLevel(level); }
 inline std::string LevelName(const testing::TestParamInfo<int>& info) {
   static const char* const kNames[] = {"Avx2", "Avx512Bw", "AvxVnni", "AvxVnniEvex", "Avx512Vnni"};
   return kNames[info.param];
 }
+#else
+constexpr int kLevelCount = kArmLevelCount;
+inline const Kernels* KernelsForLevel(int level) { return ArmKernelsForLevel(level); }
+inline std::string LevelName(const testing::TestParamInfo<int>& info) {
+  static const char* const kNames[] = {"Neon", "NeonDot"};
+  return kNames[info.param];
+}
+#endif
 
-// A test over every x86 level; levels this CPU cannot run are skipped (and
+// A test over every level of this architecture; levels this CPU cannot run are skipped (and
 // say so), never silently passed.
 class LevelTest : public testing::TestWithParam<int> {
  protected:
   void SetUp() override {
-    kernels_ = X86KernelsForLevel(GetParam());
+    kernels_ = KernelsForLevel(GetParam());
     if (kernels_ == nullptr) GTEST_SKIP() << "this CPU cannot run level " << GetParam();
   }
   const Kernels& k() const { return *kernels_; }

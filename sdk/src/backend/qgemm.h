@@ -47,7 +47,9 @@ struct QuantizeArgs {
 };
 
 struct GemmArgs {
-  const int8_t* a;       // [M][a_stride], a_stride = PaddedK(K), zero padded
+  const int8_t* a;       // [M][a_stride], a_stride = PaddedK(K), zero padded; values in
+                         // [-127, 127] as every quantizer makes them (the NEON level's
+                         // int16 sums of two products rely on it; weights may be -128)
   size_t a_stride;
   const float* a_scales; // [M]
   const void* b;         // packed weights (or the raw [N][K] rows when pack is null)

@@ -10,7 +10,7 @@ namespace embert::qgemm {
 const Kernels* BestX86Kernels();  // backend/x86; nullptr when the CPU has no fast path
 #endif
 #if defined(EMBERT_HAVE_ARM_KERNELS)
-const Kernels* ArmKernels(bool has_dot);  // backend/arm
+const Kernels* BestArmKernels();  // backend/arm
 #endif
 
 const Kernels& BestKernels() {
@@ -19,7 +19,7 @@ const Kernels& BestKernels() {
   if (const Kernels* k = BestX86Kernels()) return *k;
 #endif
 #if defined(EMBERT_HAVE_ARM_KERNELS)
-  if (cpuinfo_has_arm_neon()) return *ArmKernels(cpuinfo_has_arm_neon_dot());
+  if (const Kernels* k = BestArmKernels()) return *k;
 #endif
   return ReferenceKernels();
 }

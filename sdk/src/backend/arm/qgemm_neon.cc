@@ -1,139 +1,146 @@
-// NEON kernels for the int8 arithmetic of qgemm.h, on ARMv7 (armhf) and
-// AArch64, with a dot-product variant for ARMv8.2 cores (Cortex-A76 of the
-// Raspberry Pi 5). They read the int8 weights in place: the model file's
-// [N][K] rows are already what a dot-product kernel wants, so contexts need
-// no packed copy (RSS stays close to the mapped file).
-//
-// Tiles of 4 rows x 4 output channels; 16 bytes of K per step. The integer
-// sums are exact, so results equal the reference kernels bit for bit.
+// The ARM kernel levels for the int8 arithmetic of qgemm.h (ARMv7 with NEON
+// and AArch64): the baseline NEON level (SMULL/SMLAL, every Pi from the 2),
+// the AArch64 quantizer, and the level tables (qgemm_arm.h).
+// The tiles and their access order are in neon_tiles.h; the dot-product
+// level in qgemm_neon_dot.cc.
 #if defined(__ARM_NEON) || defined(__ARM_NEON__)
 
-#include <arm_neon.h>
+#include <cpuinfo.h>
 
-#include <cmath>
+#include <cstring>
+#include <initializer_list>
 
-#include "backend/qgemm.h"
+#include "backend/arm/neon_tiles.h"
+#include "backend/arm/qgemm_arm.h"
+#include "backend/cpu_features.h"
 
 namespace embert::qgemm {
-namespace {
+namespace neon {
 
-// Sum of the four int32 lanes.
-inline int32_t HorizontalSum(int32x4_t v) {
 #if defined(__aarch64__)
-  return vaddvq_s32(v);
-#else
-  const int32x2_t s = vadd_s32(vget_low_s32(v), vget_high_s32(v));
-  return vget_lane_s32(vpadd_s32(s, s), 0);
+void GemmDot(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1);  // qgemm_neon_dot.cc
 #endif
-}
+
+namespace {
 
 // acc += a . w over 16 int8 lanes without dot-product instructions: pairs of
 // products fit int16 (2 * 127 * 127 < 32767), then widen-add into int32.
-inline int32x4_t Dot16(int32x4_t acc, int8x16_t a, int8x16_t w) {
-  int16x8_t p = vmull_s8(vget_low_s8(a), vget_low_s8(w));
+struct MlalStep {
 #if defined(__aarch64__)
-  p = vmlal_high_s8(p, a, w);
+  static constexpr size_t kRows = 3;
 #else
-  p = vmlal_s8(p, vget_high_s8(a), vget_high_s8(w));
+  static constexpr size_t kRows = 2;
 #endif
-  return vpadalq_s16(acc, p);
-}
+  static inline int32x4_t Dot16(int32x4_t acc, int8x16_t a, int8x16_t w) {
+    int16x8_t p = vmull_s8(vget_low_s8(a), vget_low_s8(w));
+#if defined(__aarch64__)
+    p = vmlal_high_s8(p, a, w);
+#else
+    p = vmlal_s8(p, vget_high_s8(a), vget_high_s8(w));
+#endif
+    return vpadalq_s16(acc, p);
+  }
+};
 
-inline float Epilogue(int32_t acc, const GemmArgs& g, size_t m, size_t n) {
-  return std::fma(static_cast<float>(acc), g.a_scales[m] * g.b_scales[n], g.bias ? g.bias[n] : 0.0f);
-}
-
-// The K % 16 tail in scalar code: weights rows are exactly K bytes, so
-// vector loads past a row's end could leave the model buffer.
-inline int32_t TailDot(const int8_t* a, const int8_t* w, size_t k0, size_t k) {
-  int32_t s = 0;
-  for (size_t i = k0; i < k; ++i) s += int32_t{a[i]} * int32_t{w[i]};
-  return s;
-}
-
-template <bool kDot>
-inline int32x4_t Step(int32x4_t acc, int8x16_t a, int8x16_t w);
-
-template <>
-inline int32x4_t Step<false>(int32x4_t acc, int8x16_t a, int8x16_t w) {
-  return Dot16(acc, a, w);
+void GemmMlal(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1) {
+  GemmPanels<MlalStep>(g, m0, m1, n0, n1);
 }
 
 #if defined(__aarch64__)
-__attribute__((target("arch=armv8.2-a+dotprod"))) inline int32x4_t DotStep(int32x4_t acc, int8x16_t a,
-                                                                           int8x16_t w) {
-  return vdotq_s32(acc, a, w);
-}
-template <>
-inline int32x4_t Step<true>(int32x4_t acc, int8x16_t a, int8x16_t w) {
-  return DotStep(acc, a, w);
-}
-#endif
-
-template <bool kDot>
-#if defined(__aarch64__)
-__attribute__((target("arch=armv8.2-a+dotprod")))
-#endif
-void GemmTiles(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1) {
-  const auto* weights = static_cast<const int8_t*>(g.b);
-  const size_t K = g.k;
-  const size_t k16 = K / 16 * 16;
-  for (size_t m = m0; m < m1; m += 4) {
-    const size_t mr = m1 - m < 4 ? m1 - m : 4;
-    const int8_t* a[4];
-    for (size_t i = 0; i < 4; ++i) a[i] = g.a + (m + (i < mr ? i : 0)) * g.a_stride;
-    for (size_t n = n0; n < n1; n += 4) {
-      const size_t nr = n1 - n < 4 ? n1 - n : 4;
-      const int8_t* w[4];
-      for (size_t j = 0; j < 4; ++j) w[j] = weights + (n + (j < nr ? j : 0)) * K;
-      int32x4_t acc[4][4];
-      for (auto& row : acc) {
-        for (auto& v : row) v = vdupq_n_s32(0);
-      }
-      for (size_t k = 0; k < k16; k += 16) {
-        const int8x16_t av[4] = {vld1q_s8(a[0] + k), vld1q_s8(a[1] + k), vld1q_s8(a[2] + k),
-                                 vld1q_s8(a[3] + k)};
-        const int8x16_t wv[4] = {vld1q_s8(w[0] + k), vld1q_s8(w[1] + k), vld1q_s8(w[2] + k),
-                                 vld1q_s8(w[3] + k)};
-        for (size_t i = 0; i < 4; ++i) {
-          for (size_t j = 0; j < 4; ++j) acc[i][j] = Step<kDot>(acc[i][j], av[i], wv[j]);
-        }
-      }
-      for (size_t i = 0; i < mr; ++i) {
-        float* out = g.out + (m + i) * g.out_stride;
-        for (size_t j = 0; j < nr; ++j) {
-          const int32_t s = HorizontalSum(acc[i][j]) + TailDot(a[i], w[j], k16, K);
-          out[n + j] = Epilogue(s, g, m + i, n + j);
-        }
+// The reference quantizer's arithmetic (qgemm_reference.cc) 16 values at a
+// time: the same products, the same nearest-even rounding (FRINTN), and the
+// same clamp — FMAXNM / FMINNM return the number where the reference's
+// comparisons send a NaN to -127 (a product is never a signalling NaN). A
+// maximum does not depend on the order it is taken in, and the select keeps
+// the reference's "a NaN never wins", so the scale is the same too.
+// AArch64 only: ARMv7 NEON flushes subnormals to zero where the reference
+// (VFP) keeps them.
+void QuantizeRows(const QuantizeArgs& args) {
+  const size_t cols = args.cols, c16 = cols / 16 * 16;
+  for (size_t r = 0; r < args.rows; ++r) {
+    const float* x = args.x + r * args.x_stride;
+    int8_t* q = args.q + r * args.q_stride;
+    auto load = [&](size_t c) {
+      const float32x4_t v = vld1q_f32(x + c);
+      return args.mul ? vmulq_f32(v, vld1q_f32(args.mul + c)) : v;
+    };
+    float32x4_t lane_max[4] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
+    for (size_t c = 0; c < c16; c += 16) {
+      for (size_t u = 0; u < 4; ++u) {
+        const float32x4_t a = vabsq_f32(load(c + 4 * u));
+        lane_max[u] = vbslq_f32(vcgtq_f32(a, lane_max[u]), a, lane_max[u]);
       }
     }
+    for (size_t u = 1; u < 4; ++u) {
+      lane_max[0] = vbslq_f32(vcgtq_f32(lane_max[u], lane_max[0]), lane_max[u], lane_max[0]);
+    }
+    float absmax = vmaxvq_f32(lane_max[0]);  // no lane holds a NaN
+    for (size_t c = c16; c < cols; ++c) {
+      const float a = std::fabs(args.mul ? x[c] * args.mul[c] : x[c]);
+      absmax = a > absmax ? a : absmax;
+    }
+    if (absmax == 0.0f || !std::isfinite(absmax)) {
+      std::memset(q, 0, args.q_stride);
+      args.scales[r] = absmax == 0.0f ? 0.0f : absmax;
+      continue;
+    }
+    const float inv = 127.0f / absmax;
+    const float32x4_t lo = vdupq_n_f32(-127.0f), hi = vdupq_n_f32(127.0f);
+    for (size_t c = 0; c < c16; c += 16) {
+      int32x4_t t[4];
+      for (size_t u = 0; u < 4; ++u) {
+        const float32x4_t v = vrndnq_f32(vmulq_n_f32(load(c + 4 * u), inv));
+        t[u] = vcvtq_s32_f32(vminnmq_f32(vmaxnmq_f32(v, lo), hi));
+      }
+      const int16x8_t h0 = vcombine_s16(vmovn_s32(t[0]), vmovn_s32(t[1]));
+      const int16x8_t h1 = vcombine_s16(vmovn_s32(t[2]), vmovn_s32(t[3]));
+      vst1q_s8(q + c, vcombine_s8(vmovn_s16(h0), vmovn_s16(h1)));
+    }
+    for (size_t c = c16; c < cols; ++c) {
+      const float v = args.mul ? x[c] * args.mul[c] : x[c];
+      float t = std::nearbyint(v * inv);
+      t = t >= -127.0f ? t : -127.0f;
+      t = t <= 127.0f ? t : 127.0f;
+      q[c] = static_cast<int8_t>(t);
+    }
+    std::memset(q + cols, 0, args.q_stride - cols);
+    args.scales[r] = absmax / 127.0f;
   }
-}
-
-void GemmNeon(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1) {
-  GemmTiles<false>(g, m0, m1, n0, n1);
-}
-
-#if defined(__aarch64__)
-void GemmNeonDot(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1) {
-  GemmTiles<true>(g, m0, m1, n0, n1);
 }
 #endif
 
 size_t NoPacking(size_t, size_t) { return 0; }
 
-}  // namespace
-
-const Kernels* ArmKernels(bool has_dot) {
-  static const Kernels neon = {"neon", NoPacking, nullptr, ReferenceKernels().quantize, GemmNeon, 4, 0};
-#if defined(__aarch64__)
-  static const Kernels neondot = {"neon-dot", NoPacking, nullptr, ReferenceKernels().quantize,
-                                  GemmNeonDot, 4, 0};
-  if (has_dot) return &neondot;
-#else
-  (void)has_dot;
+#if !defined(__aarch64__)
+void QuantizeRows(const QuantizeArgs& args) { ReferenceKernels().quantize(args); }
 #endif
-  return &neon;
+
+}  // namespace
+}  // namespace neon
+
+const Kernels* ArmKernelsForLevel(int level) {
+  if (!InitCpuInfo() || !cpuinfo_has_arm_neon()) return nullptr;
+  static const Kernels mlal = {"neon", neon::NoPacking, nullptr, neon::QuantizeRows, neon::GemmMlal, neon::kChannels, 0};
+  switch (level) {
+    case kArmNeon:
+      return &mlal;
+#if defined(__aarch64__)
+    case kArmNeonDot: {
+      static const Kernels dot = {"neon-dot", neon::NoPacking, nullptr, neon::QuantizeRows, neon::GemmDot,
+                                  neon::kChannels, 0};
+      return cpuinfo_has_arm_neon_dot() ? &dot : nullptr;
+    }
+#endif
+    default:
+      return nullptr;
+  }
+}
+
+const Kernels* BestArmKernels() {
+  for (int level : {kArmNeonDot, kArmNeon}) {
+    if (const Kernels* k = ArmKernelsForLevel(level)) return k;
+  }
+  return nullptr;
 }
 
 }  // namespace embert::qgemm

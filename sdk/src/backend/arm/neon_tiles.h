@@ -1,0 +1,153 @@
+// The register tiles and loop order shared by the NEON kernel levels
+// (qgemm_neon.cc: SMULL/SMLAL, qgemm_neon_dot.cc: SDOT). Each level's file
+// instantiates GemmPanels with its step, compiled for its own ISA.
+//
+// Weights are read in place: the model file's [N][K] rows are what these
+// kernels want, so a context on a Pi needs no packed copy of the weights
+// (RSS stays close to the mapped file, whatever options the file was
+// converted with).
+//
+// Access order (what makes them fast on a device with little cache):
+// - Panels of 4 output channels are the outer loop and every row tile of the
+//   call runs inside it: a panel (4 x K bytes, 3-12 KiB for BERT) is read
+//   from memory once per call and stays in L1 while the row tiles pass, so
+//   weight traffic does not grow with the number of tokens. Threads split
+//   the channels (linear.cc), so it does not grow with threads either. The
+//   activations (rows x K bytes) are re-read per panel, from L2.
+// - A tile is kRows rows x 4 channels of int32x4 sums, 16 bytes of K per
+//   step (one SDOT, or SMULL + SMLAL2 + SADALP, per row and channel).
+// - The epilogue stays in vector lanes: the 4 sums of a row are reduced by
+//   pairwise adds into one vector whose lanes are the 4 channels, then
+//   converted, scaled and biased 4 outputs at a time.
+// The integer sums are exact and the epilogue is the same fused
+// multiply-add as the reference's std::fma, so results equal the reference
+// kernels bit for bit.
+#ifndef EMBERT_SDK_BACKEND_ARM_NEON_TILES_H_
+#define EMBERT_SDK_BACKEND_ARM_NEON_TILES_H_
+
+#include <arm_neon.h>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "backend/qgemm.h"
+
+namespace embert::qgemm::neon {
+
+constexpr size_t kChannels = 4;  // channels per tile = int32 lanes of the epilogue
+
+// Rows per tile (Step::kRows). AArch64 has 32 vector registers: SDOT takes
+// 6 rows x 4 channels of sums (24) + 4 weight vectors + the current row's
+// activations; SMULL/SMLAL 3 rows (12 sums), as GCC keeps a tile's int16
+// products live at once (4 rows spill 4-7 sums per step). ARMv7 has 16:
+// 2 rows.
+// The four channels' sums of one row in the lanes of one vector.
+// (By value: through a pointer GCC stores every tile's sums to the stack.)
+inline int32x4_t ReduceChannels(int32x4_t c0, int32x4_t c1, int32x4_t c2, int32x4_t c3) {
+#if defined(__aarch64__)
+  return vpaddq_s32(vpaddq_s32(c0, c1), vpaddq_s32(c2, c3));
+#else
+  const int32x2_t s01 = vpadd_s32(vadd_s32(vget_low_s32(c0), vget_high_s32(c0)),
+                                  vadd_s32(vget_low_s32(c1), vget_high_s32(c1)));
+  const int32x2_t s23 = vpadd_s32(vadd_s32(vget_low_s32(c2), vget_high_s32(c2)),
+                                  vadd_s32(vget_low_s32(c3), vget_high_s32(c3)));
+  return vcombine_s32(s01, s23);
+#endif
+}
+
+// The K % 16 tail in scalar code: weight rows are exactly K bytes, so
+// vector loads past a row's end could leave the model buffer.
+inline int32_t TailDot(const int8_t* a, const int8_t* w, size_t k0, size_t k) {
+  int32_t s = 0;
+  for (size_t i = k0; i < k; ++i) s += int32_t{a[i]} * int32_t{w[i]};
+  return s;
+}
+
+// The edge (nr < 4), and ARMv7 without VFPv4 (no vector fma): one output
+// at a time. Out of line: it is rare, and inlined into every row of a tile
+// it would crowd the tile's registers.
+__attribute__((noinline)) inline void StoreRowScalar(int32x4_t sums, const GemmArgs& g, size_t m, size_t n,
+                                                     size_t nr) {
+  float* out = g.out + m * g.out_stride + n;
+  int32_t s[kChannels];
+  vst1q_s32(s, sums);
+  for (size_t j = 0; j < nr; ++j) {
+    out[j] = std::fma(static_cast<float>(s[j]), g.a_scales[m] * g.b_scales[n + j], g.bias ? g.bias[n + j] : 0.0f);
+  }
+}
+
+// y = fma((float)acc, a_scale * w_scale[n], bias[n]) for the 4 channels of
+// one row; `nr` < 4 at the right edge (the other lanes are not stored).
+inline void StoreRow(int32x4_t sums, const GemmArgs& g, size_t m, size_t n, size_t nr) {
+#if defined(__aarch64__) || defined(__ARM_FEATURE_FMA)
+  if (nr == kChannels) {
+    const float32x4_t scale = vmulq_n_f32(vld1q_f32(g.b_scales + n), g.a_scales[m]);
+    const float32x4_t bias = g.bias ? vld1q_f32(g.bias + n) : vdupq_n_f32(0.0f);
+    vst1q_f32(g.out + m * g.out_stride + n, vfmaq_f32(bias, vcvtq_f32_s32(sums), scale));
+    return;
+  }
+#endif
+  StoreRowScalar(sums, g, m, n, nr);
+}
+
+// Rows [m, m + kRows) (of which `mr` are real: the others repeat row m and
+// are not stored) x the channels whose rows are `w`, [n, n + nr).
+template <class Step>
+inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const int8_t* const* w, size_t m, size_t mr,
+                                                size_t n, size_t nr) {
+  const size_t K = g.k;
+  const size_t k16 = K / 16 * 16;
+  constexpr size_t kRows = Step::kRows;
+  const int8_t* a[kRows];
+  for (size_t i = 0; i < kRows; ++i) a[i] = g.a + (m + (i < mr ? i : 0)) * g.a_stride;
+  int32x4_t acc[kRows][kChannels];
+#pragma GCC unroll 8
+  for (size_t i = 0; i < kRows; ++i) {
+#pragma GCC unroll 4
+    for (size_t j = 0; j < kChannels; ++j) acc[i][j] = vdupq_n_s32(0);
+  }
+  for (size_t k = 0; k < k16; k += 16) {
+    int8x16_t wv[kChannels];
+#pragma GCC unroll 4
+    for (size_t j = 0; j < kChannels; ++j) wv[j] = vld1q_s8(w[j] + k);
+#pragma GCC unroll 8
+    for (size_t i = 0; i < kRows; ++i) {
+      const int8x16_t av = vld1q_s8(a[i] + k);
+#pragma GCC unroll 4
+      for (size_t j = 0; j < kChannels; ++j) acc[i][j] = Step::Dot16(acc[i][j], av, wv[j]);
+    }
+  }
+  static_assert(kChannels == 4, "ReduceChannels takes 4");
+#pragma GCC unroll 8
+  for (size_t i = 0; i < kRows; ++i) {
+    if (i >= mr) break;
+    int32x4_t sums = ReduceChannels(acc[i][0], acc[i][1], acc[i][2], acc[i][3]);
+    if (k16 != K) {
+      int32_t tail[kChannels];
+      for (size_t j = 0; j < kChannels; ++j) tail[j] = TailDot(a[i], w[j], k16, K);
+      sums = vaddq_s32(sums, vld1q_s32(tail));
+    }
+    StoreRow(sums, g, m + i, n, nr);
+  }
+}
+
+// Rows [m0, m1) x channels [n0, n1): panels of channels outermost.
+template <class Step>
+inline __attribute__((always_inline)) void GemmPanels(const GemmArgs& g, size_t m0, size_t m1, size_t n0,
+                                                      size_t n1) {
+  const auto* weights = static_cast<const int8_t*>(g.b);
+  for (size_t n = n0; n < n1; n += kChannels) {
+    const size_t nr = n1 - n < kChannels ? n1 - n : kChannels;
+    // Channels past the edge repeat the last one (computed, not stored).
+    const int8_t* w[kChannels];
+    for (size_t j = 0; j < kChannels; ++j) w[j] = weights + (n + (j < nr ? j : nr - 1)) * g.k;
+    for (size_t m = m0; m < m1; m += Step::kRows) {
+      Tile<Step>(g, w, m, m1 - m < Step::kRows ? m1 - m : Step::kRows, n, nr);
+    }
+  }
+}
+
+}  // namespace embert::qgemm::neon
+
+#endif  // EMBERT_SDK_BACKEND_ARM_NEON_TILES_H_
