@@ -348,6 +348,9 @@ def test_bench(embert, model, info):
     check(b["seq_len"] == 16 and b["iterations"] == 5, "bench echoes its options")
     check(0 < b["min_ms"] <= b["median_ms"] <= b["p90_ms"], f"min <= median <= p90: {b}")
     check(b["task"] == ("classify" if info["labels"] else "hidden_states"), "bench task")
+    # The mapped model is resident while it runs (the file is read in full by
+    # verification), so the peak cannot be below the file's size.
+    check(b["peak_rss_bytes"] >= os.path.getsize(model), f"peak RSS at least the model file: {b}")
     r = Run(embert, ["bench", "--model", model, "--seq-len", "8", "--iterations", "2"])
     expect(r, 0, what="bench human")
     check("median" in r.out and "ms" in r.out, f"human bench line\n{r}")

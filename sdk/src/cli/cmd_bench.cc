@@ -1,4 +1,6 @@
 // embert bench: latency of one encoder run from token ids, in process.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -51,6 +53,15 @@ embert_status SyntheticIds(embert_context* ctx, uint32_t n, std::vector<int32_t>
   ids->front() = t.input_ids[0];
   ids->back() = t.input_ids[t.count - 1];
   return EMBERT_STATUS_OK;
+}
+
+// The process's peak resident memory so far (mapped model pages, arena, the
+// program itself), or 0 where the system does not say. On a Pi this is the
+// device's figure; under qemu-user it is qemu's, emulator included.
+uint64_t PeakRssBytes() {
+  struct rusage u;
+  if (getrusage(RUSAGE_SELF, &u) != 0 || u.ru_maxrss <= 0) return 0;
+  return static_cast<uint64_t>(u.ru_maxrss) * 1024;  // Linux reports KiB
 }
 
 }  // namespace
@@ -126,12 +137,16 @@ int RunBench(const Options& options) {
     w.Key("min_ms").Double(st.min_ms);
     w.Key("mean_ms").Double(st.mean_ms);
     w.Key("arena_bytes").Uint(session.arena_size());
+    w.Key("peak_rss_bytes").Uint(PeakRssBytes());
     w.EndObject();
     std::printf("%s\n", w.str().c_str());
   } else {
-    std::printf("%s, seq_len %u, threads %u, %s: median %.3f ms, p90 %.3f ms, min %.3f ms (%u iterations)\n",
-                task, static_cast<unsigned>(seq_len), static_cast<unsigned>(options.threads), engine,
-                st.median_ms, st.p90_ms, st.min_ms, static_cast<unsigned>(options.iterations));
+    std::printf(
+        "%s, seq_len %u, threads %u, %s: median %.3f ms, p90 %.3f ms, min %.3f ms (%u iterations), "
+        "peak RSS %.1f MiB\n",
+        task, static_cast<unsigned>(seq_len), static_cast<unsigned>(options.threads), engine, st.median_ms,
+        st.p90_ms, st.min_ms, static_cast<unsigned>(options.iterations),
+        static_cast<double>(PeakRssBytes()) / (1024.0 * 1024.0));
   }
   if (std::fflush(stdout) != 0) {
     PrintError("cannot write the output");
