@@ -14,6 +14,9 @@
 #     --cpus "..."       default "a76 a72"
 #     --shapes "..."     GEMM shapes MxKxN (default "128x768x768 128x768x3072")
 #     --no-install       do not install missing packages
+#     --reuse-counts     keep block counts already in OUT (same build and models): only remodel
+#     --traffic-args "..."  weight_traffic.py options for the GEMM's access order
+#                        (default "--order rows-outer --rows-per-tile 4": main's NEON kernels)
 #
 # Every count is of exactly one pass: each program runs twice under the
 # plugin, with one pass and with two (embert bench --warmup 0/1 --iterations 1;
@@ -32,6 +35,8 @@ lengths="16 32 128"
 cpus="a76 a72"
 shapes="128x768x768 128x768x3072"
 install=1
+traffic_args="--order rows-outer --rows-per-tile 4"
+reuse=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
@@ -43,6 +48,8 @@ while [ $# -gt 0 ]; do
     --cpus) cpus=$2; shift 2 ;;
     --shapes) shapes=$2; shift 2 ;;
     --no-install) install=0; shift ;;
+    --reuse-counts) reuse=1; shift ;;
+    --traffic-args) traffic_args=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "model.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
@@ -116,13 +123,15 @@ ghz() { case $1 in a76) echo 2.4 ;; a72) echo 1.8 ;; esac; }
 count() {
   local cpu=$1 file=$2
   shift 2
+  if [ $reuse = 1 ] && [ -s "$file" ]; then return; fi
   platforms/raspberry-pi/qemu/qemu-run.sh aarch64 "$sysroot" "$(qemu_cpu "$cpu")" \
-    -plugin "$plugin,out=$file" "$@" >"$file.log" 2>&1 || {
+    -plugin "$plugin,out=$file.tmp" "$@" >"$file.log" 2>&1 || {
     echo "model.sh: run failed: $* (log: $file.log)" >&2
     cat "$file.log" >&2
     exit 1
   }
-  [ -s "$file" ] || { echo "model.sh: the plugin wrote nothing to $file" >&2; exit 1; }
+  [ -s "$file.tmp" ] || { echo "model.sh: the plugin wrote nothing to $file.tmp" >&2; exit 1; }
+  mv "$file.tmp" "$file"
 }
 
 # Multiply-accumulates of one encoder pass: the four GEMMs of each layer, Q.K^T and P.V.
@@ -170,4 +179,12 @@ done
 say "summary: $out/summary.md"
 python3 benchmarks/arm/summarize.py "$out" --cpus "$cpus" --models "$models" --lengths "$lengths" \
   --shapes "$shapes" >"$out/summary.md"
+# The memory side, which the block model cannot see: weight bytes from beyond
+# L1 for the GEMM's access order (--traffic-args).
+# shellcheck disable=SC2086  # lists of words
+{
+  echo
+  python3 benchmarks/arm/weight_traffic.py $traffic_args --models $models --lengths $lengths \
+    --json "$out/weight-traffic.json"
+} >>"$out/summary.md"
 cat "$out/summary.md"
