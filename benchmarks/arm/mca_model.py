@@ -35,8 +35,8 @@ MCA_ITERATIONS = (100, 400)  # steady state = cycles(400) - cycles(100) over 300
 # Activate, ActivateRows, AddLayerNorm, LayerNormRows); XNNPACK's and ONNX
 # Runtime's (MLAS) kernels for the peers.
 CATEGORIES = [
-    ("quantize", re.compile(r"Quantiz|xnn_.*_vcvt|MlasQuantize")),
-    ("GEMM", re.compile(r"Gemm|xnn_.*gemm|MlasGemm|MlasSymmQgemm|MlasConv")),
+    ("quantize", re.compile(r"Quantiz|xnn_.*_vcvt|MlasQuantize|unnamed float-to-int8 code")),
+    ("GEMM", re.compile(r"Gemm|xnn_.*gemm|MlasGemm|MlasSymmQgemm|MlasConv|unnamed int8-MAC code")),
     ("attention", re.compile(r"Attention|kernels::Softmax|ScoreBlocks")),
     ("GELU", re.compile(r"Gelu|Activate|kernels::Tanh|^erff?$|^expf?$")),
     ("LayerNorm", re.compile(r"LayerNorm")),
@@ -136,6 +136,19 @@ def symbolize(blocks):
             b["symbol"] = f"?{os.path.basename(b['file'])}" if b["file"] else "?unknown"
 
 
+def name_unnamed(b, asm):
+    """A block of a library without symbols (hidden functions): named by what its instructions do."""
+    lib = b["symbol"][1:]
+    ops = {l.split()[0] for l in (asm or "").splitlines() if l.split()}
+    if ops & {"sdot", "udot", "smlal", "smlal2", "smull", "smull2", "sadalp"}:
+        kind = "int8-MAC code"
+    elif ops & {"fcvtns", "fcvtas", "fcvtzs"} and ops & {"sqxtn", "sqxtn2", "sqxtun", "sqxtun2", "xtn", "xtn2"}:
+        kind = "float-to-int8 code"
+    else:
+        kind = "code"
+    b["function"] = f"{lib}: unnamed {kind}"
+
+
 def demangle(blocks):
     names = sorted({b["symbol"] for b in blocks})
     out = subprocess.run([tool("llvm-cxxfilt")], input="\n".join(names) + "\n", check=True, capture_output=True,
@@ -159,7 +172,7 @@ def short_name(function):
 
 
 def category(function):
-    name_only = short_name(function)
+    name_only = function if ": unnamed " in function else short_name(function)
     for name, pattern in CATEGORIES:
         if pattern.search(name_only):
             return name
@@ -262,6 +275,9 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(args.jobs, 2))) as pool:
         results = list(pool.map(lambda b: model_block(b["bytes"], args.cpu, args.arch, args.cache_dir), hot))
 
+    for b, r in zip(hot, results):
+        if b["symbol"].startswith("?"):
+            name_unnamed(b, r["asm"])
     per_function = collections.defaultdict(lambda: {"instructions": 0, "cycles": 0.0, "blocks": 0})
     failed = []
     cycles_total = 0.0

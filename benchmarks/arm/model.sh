@@ -13,6 +13,8 @@
 #     --lengths "..."    default "16 32 128"
 #     --cpus "..."       default "a76 a72"
 #     --shapes "..."     GEMM shapes MxKxN (default "128x768x768 128x768x3072")
+#     --engines "..."    kernel_driver engines on those shapes (default "best xnnpack": embert's
+#                        BestKernels() and the peer, XNNPACK's qc8 operator from the sysroot)
 #     --no-install       do not install missing packages
 #     --reuse-counts     keep block counts already in OUT (same build and models): only remodel
 #     --traffic-args "..."  weight_traffic.py options for the GEMM's access order
@@ -34,6 +36,7 @@ models="bert-base small"
 lengths="16 32 128"
 cpus="a76 a72"
 shapes="128x768x768 128x768x3072"
+engines="best xnnpack"
 install=1
 traffic_args="--order rows-outer --rows-per-tile 4"
 reuse=0
@@ -47,6 +50,7 @@ while [ $# -gt 0 ]; do
     --lengths) lengths=$2; shift 2 ;;
     --cpus) cpus=$2; shift 2 ;;
     --shapes) shapes=$2; shift 2 ;;
+    --engines) engines=$2; shift 2 ;;
     --no-install) install=0; shift ;;
     --reuse-counts) reuse=1; shift ;;
     --traffic-args) traffic_args=$2; shift 2 ;;
@@ -164,21 +168,23 @@ for cpu in $cpus; do
   done
   for s in $shapes; do
     IFS=x read -r M K N <<<"$s"
-    d=$out/$cpu/gemm-$s
-    mkdir -p "$d"
-    say "$cpu: kernel_driver $M x $K x $N (1 and 2 calls)"
-    for c in 1 2; do
-      count "$cpu" "$d/counts-$c.txt" "$build/bin/kernel_driver" "$M" "$K" "$N" "$c"
+    for engine in $engines; do
+      d=$out/$cpu/gemm-$engine-$s
+      mkdir -p "$d"
+      say "$cpu: kernel_driver $M x $K x $N $engine (1 and 2 calls)"
+      for c in 1 2; do
+        count "$cpu" "$d/counts-$c.txt" "$build/bin/kernel_driver" "$M" "$K" "$N" "$c" "$engine"
+      done
+      mca "$d/counts-2.txt" --baseline "$d/counts-1.txt" --cpu "$(mca_cpu "$cpu")" --ghz "$(ghz "$cpu")" \
+        --macs $((M * K * N)) --title "$engine: GEMM + quantize ${M}x${K}x${N} (MxKxN), $cpu" \
+        --out-json "$d/model.json" --out-md "$d/model.md"
     done
-    mca "$d/counts-2.txt" --baseline "$d/counts-1.txt" --cpu "$(mca_cpu "$cpu")" --ghz "$(ghz "$cpu")" \
-      --macs $((M * K * N)) --title "GEMM + quantize ${M}x${K}x${N} (MxKxN), $cpu" \
-      --out-json "$d/model.json" --out-md "$d/model.md"
   done
 done
 
 say "summary: $out/summary.md"
 python3 benchmarks/arm/summarize.py "$out" --cpus "$cpus" --models "$models" --lengths "$lengths" \
-  --shapes "$shapes" >"$out/summary.md"
+  --shapes "$shapes" --engines "$engines" >"$out/summary.md"
 # The memory side, which the block model cannot see: weight bytes from beyond
 # L1 for the GEMM's access order (--traffic-args).
 # shellcheck disable=SC2086  # lists of words

@@ -27,15 +27,18 @@ def main():
     ap.add_argument("--models", required=True)
     ap.add_argument("--lengths", required=True)
     ap.add_argument("--shapes", required=True)
+    ap.add_argument("--engines", default="best")
     a = ap.parse_args()
     cpus, models, lengths, shapes = a.cpus.split(), a.models.split(), a.lengths.split(), a.shapes.split()
+    engines = a.engines.split()
     r = {}
     for c in cpus:
         for m in models:
             for n in lengths:
                 r[c, m, n] = load(a.out, c, f"{m}-{n}")
         for s in shapes:
-            r[c, "gemm", s] = load(a.out, c, f"gemm-{s}")
+            for e in engines:
+                r[c, "gemm-" + e, s] = load(a.out, c, f"gemm-{e}-{s}")
 
     print("## Whole encoder pass, 1 thread (instructions exact; cycles: llvm-mca, data in L1)\n")
     head = "| model | tokens |"
@@ -74,15 +77,18 @@ def main():
             line += f" {x['instructions'] / 1e6:,.1f} | {x['ms']:,.1f} | 100 |"
         print(line)
 
-    print("\n## One GEMM call with its activation quantization (kernel_driver, BestKernels(), 1 thread)\n")
-    print("| M×K×N | cpu | kernel M instructions | instructions/MAC | MAC/cycle (call) | MAC/cycle (GEMM kernel alone) |"
+    print("\n## One GEMM call with its activation quantization (kernel_driver, 1 thread)\n")
+    print("best = embert's BestKernels() (float in, per-row dynamic quantization, float out); xnnpack = XNNPACK's "
+          "f32->qs8 convert (one static scale) + qc8 1x1 convolution (int8 out).\n")
+    print("| M×K×N | cpu | engine | M instructions | instructions/MAC | MAC/cycle (call) | MAC/cycle (GEMM kernel alone) |"
           " modelled µs |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
     for s in shapes:
         for c in cpus:
-            x = r[c, "gemm", s]
-            print(f"| {s} | {c} | {x['instructions'] / 1e6:,.2f} | {x['instructions_per_mac']:.3f} | "
-                  f"{x['mac_per_cycle']:.2f} | {x.get('gemm_only_mac_per_cycle', 0):.2f} | {1000 * x['ms']:,.0f} |")
+            for e in engines:
+                x = r[c, "gemm-" + e, s]
+                print(f"| {s} | {c} | {e} | {x['instructions'] / 1e6:,.2f} | {x['instructions_per_mac']:.3f} | "
+                      f"{x['mac_per_cycle']:.2f} | {x.get('gemm_only_mac_per_cycle', 0):.2f} | {1000 * x['ms']:,.0f} |")
     notes = []
     for key, x in sorted(r.items()):
         extra = x["unmodelled_instructions_at_1_ipc"] + x["failed_instructions_at_1_ipc"]
