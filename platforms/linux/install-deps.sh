@@ -2,8 +2,9 @@
 # Installs everything embert needs to build, test and benchmark on Debian 12
 # (bookworm) or Raspberry Pi OS bookworm, from the distribution's packages.
 #   platforms/linux/install-deps.sh          build + tests
-#   platforms/linux/install-deps.sh --dev    also clang (fuzzers), valgrind and qemu-user
+#   platforms/linux/install-deps.sh --dev    also clang (fuzzers), valgrind, qemu-user
 #                                            (older x86 CPUs emulated by a test; ARM tests)
+#                                            and llvm-19 (llvm-mca: benchmarks/arm/model.sh)
 #   (python3-torch is needed only to retrain the demo model: models/snips-intent)
 set -euo pipefail
 
@@ -20,7 +21,7 @@ packages=(
   python3 python3-numpy
 )
 if [ "${1:-}" = "--dev" ]; then
-  packages+=(clang libclang-rt-dev valgrind qemu-user)
+  packages+=(clang libclang-rt-dev valgrind qemu-user llvm-19)
 fi
 
 missing=()
