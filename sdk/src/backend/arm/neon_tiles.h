@@ -64,43 +64,44 @@ inline int32_t TailDot(const int8_t* a, const int8_t* w, size_t k0, size_t k) {
   return s;
 }
 
-// The edge (nr < 4), and ARMv7 without VFPv4 (no vector fma): one output
-// at a time. Out of line: it is rare, and inlined into every row of a tile
+// A panel's 4 channels: their weight rows (past the right edge, the last
+// channel again: computed, not stored), and, where all 4 are real, their
+// weight scales and biases as vectors (the same for every row).
+struct Panel {
+  const int8_t* w[kChannels];
+  size_t n, nr;
+  float32x4_t b_scales, bias;
+};
+
+// Stores row m's 4 sums where the vector epilogue does not apply: the right
+// edge (nr < 4), a K % 16 tail, ARMv7 without VFPv4 (no vector fma). One
+// output at a time, out of line: rare, and inlined into every row of a tile
 // it would crowd the tile's registers.
-__attribute__((noinline)) inline void StoreRowScalar(int32x4_t sums, const GemmArgs& g, size_t m, size_t n,
-                                                     size_t nr) {
-  float* out = g.out + m * g.out_stride + n;
+__attribute__((noinline)) inline void StoreRowScalar(int32x4_t sums, const GemmArgs& g, const Panel& p,
+                                                     const int8_t* a, size_t m) {
+  const size_t k16 = g.k / 16 * 16;
+  float* out = g.out + m * g.out_stride + p.n;
   int32_t s[kChannels];
   vst1q_s32(s, sums);
-  for (size_t j = 0; j < nr; ++j) {
-    out[j] = std::fma(static_cast<float>(s[j]), g.a_scales[m] * g.b_scales[n + j], g.bias ? g.bias[n + j] : 0.0f);
+  for (size_t j = 0; j < p.nr; ++j) {
+    const int32_t acc = s[j] + TailDot(a, p.w[j], k16, g.k);
+    out[j] = std::fma(static_cast<float>(acc), g.a_scales[m] * g.b_scales[p.n + j], g.bias ? g.bias[p.n + j] : 0.0f);
   }
 }
 
-// y = fma((float)acc, a_scale * w_scale[n], bias[n]) for the 4 channels of
-// one row; `nr` < 4 at the right edge (the other lanes are not stored).
-inline void StoreRow(int32x4_t sums, const GemmArgs& g, size_t m, size_t n, size_t nr) {
 #if defined(__aarch64__) || defined(__ARM_FEATURE_FMA)
-  if (nr == kChannels) {
-    const float32x4_t scale = vmulq_n_f32(vld1q_f32(g.b_scales + n), g.a_scales[m]);
-    const float32x4_t bias = g.bias ? vld1q_f32(g.bias + n) : vdupq_n_f32(0.0f);
-    vst1q_f32(g.out + m * g.out_stride + n, vfmaq_f32(bias, vcvtq_f32_s32(sums), scale));
-    return;
-  }
+constexpr bool kVectorEpilogue = true;
+#else
+constexpr bool kVectorEpilogue = false;
 #endif
-  StoreRowScalar(sums, g, m, n, nr);
-}
 
-// Rows [m, m + kRows) (of which `mr` are real: the others repeat row m and
-// are not stored) x the channels whose rows are `w`, [n, n + nr).
-template <class Step>
-inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const int8_t* const* w, size_t m, size_t mr,
-                                                size_t n, size_t nr) {
+// kRows rows from m x the panel's channels; 16 bytes of K per step.
+template <class Step, size_t kRows>
+inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& p, size_t m) {
   const size_t K = g.k;
   const size_t k16 = K / 16 * 16;
-  constexpr size_t kRows = Step::kRows;
   const int8_t* a[kRows];
-  for (size_t i = 0; i < kRows; ++i) a[i] = g.a + (m + (i < mr ? i : 0)) * g.a_stride;
+  for (size_t i = 0; i < kRows; ++i) a[i] = g.a + (m + i) * g.a_stride;
   int32x4_t acc[kRows][kChannels];
 #pragma GCC unroll 8
   for (size_t i = 0; i < kRows; ++i) {
@@ -110,7 +111,7 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const int8_t*
   for (size_t k = 0; k < k16; k += 16) {
     int8x16_t wv[kChannels];
 #pragma GCC unroll 4
-    for (size_t j = 0; j < kChannels; ++j) wv[j] = vld1q_s8(w[j] + k);
+    for (size_t j = 0; j < kChannels; ++j) wv[j] = vld1q_s8(p.w[j] + k);
 #pragma GCC unroll 8
     for (size_t i = 0; i < kRows; ++i) {
       const int8x16_t av = vld1q_s8(a[i] + k);
@@ -119,32 +120,57 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const int8_t*
     }
   }
   static_assert(kChannels == 4, "ReduceChannels takes 4");
+  if (kVectorEpilogue && p.nr == kChannels && k16 == K) {
+    // y = fma((float)acc, a_scale * w_scale, bias), 4 channels at a time:
+    // the reference's std::fma, lane by lane. No branch inside.
+#pragma GCC unroll 8
+    for (size_t i = 0; i < kRows; ++i) {
+      const int32x4_t sums = ReduceChannels(acc[i][0], acc[i][1], acc[i][2], acc[i][3]);
+      const float32x4_t scale = vmulq_n_f32(p.b_scales, g.a_scales[m + i]);
+#if defined(__aarch64__) || defined(__ARM_FEATURE_FMA)
+      vst1q_f32(g.out + (m + i) * g.out_stride + p.n, vfmaq_f32(p.bias, vcvtq_f32_s32(sums), scale));
+#endif
+    }
+    return;
+  }
 #pragma GCC unroll 8
   for (size_t i = 0; i < kRows; ++i) {
-    if (i >= mr) break;
-    int32x4_t sums = ReduceChannels(acc[i][0], acc[i][1], acc[i][2], acc[i][3]);
-    if (k16 != K) {
-      int32_t tail[kChannels];
-      for (size_t j = 0; j < kChannels; ++j) tail[j] = TailDot(a[i], w[j], k16, K);
-      sums = vaddq_s32(sums, vld1q_s32(tail));
-    }
-    StoreRow(sums, g, m + i, n, nr);
+    StoreRowScalar(ReduceChannels(acc[i][0], acc[i][1], acc[i][2], acc[i][3]), g, p, a[i], m + i);
   }
 }
 
-// Rows [m0, m1) x channels [n0, n1): panels of channels outermost.
+// Rows [m0, m1) x channels [n0, n1): panels of channels outermost; in a
+// panel, tiles of Step::kRows rows, the last rows in tiles of 4, 2 and 1
+// (every computed row is a real one).
 template <class Step>
 inline __attribute__((always_inline)) void GemmPanels(const GemmArgs& g, size_t m0, size_t m1, size_t n0,
                                                       size_t n1) {
+  constexpr size_t kRows = Step::kRows;
   const auto* weights = static_cast<const int8_t*>(g.b);
   for (size_t n = n0; n < n1; n += kChannels) {
-    const size_t nr = n1 - n < kChannels ? n1 - n : kChannels;
-    // Channels past the edge repeat the last one (computed, not stored).
-    const int8_t* w[kChannels];
-    for (size_t j = 0; j < kChannels; ++j) w[j] = weights + (n + (j < nr ? j : nr - 1)) * g.k;
-    for (size_t m = m0; m < m1; m += Step::kRows) {
-      Tile<Step>(g, w, m, m1 - m < Step::kRows ? m1 - m : Step::kRows, n, nr);
+    Panel p;
+    p.n = n;
+    p.nr = n1 - n < kChannels ? n1 - n : kChannels;
+    for (size_t j = 0; j < kChannels; ++j) p.w[j] = weights + (n + (j < p.nr ? j : p.nr - 1)) * g.k;
+    if (p.nr == kChannels) {
+      p.b_scales = vld1q_f32(g.b_scales + n);
+      p.bias = g.bias ? vld1q_f32(g.bias + n) : vdupq_n_f32(0.0f);
     }
+    size_t m = m0;
+    for (; m + kRows <= m1; m += kRows) Tile<Step, kRows>(g, p, m);
+    if constexpr (kRows > 4) {
+      if (m + 4 <= m1) {
+        Tile<Step, 4>(g, p, m);
+        m += 4;
+      }
+    }
+    if constexpr (kRows > 2) {
+      if (m + 2 <= m1) {
+        Tile<Step, 2>(g, p, m);
+        m += 2;
+      }
+    }
+    if (m < m1) Tile<Step, 1>(g, p, m);
   }
 }
 

@@ -48,63 +48,74 @@ void GemmMlal(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1) {
 
 #if defined(__aarch64__)
 // The reference quantizer's arithmetic (qgemm_reference.cc) 16 values at a
-// time: the same products, the same nearest-even rounding (FRINTN), and the
-// same clamp — FMAXNM / FMINNM return the number where the reference's
-// comparisons send a NaN to -127 (a product is never a signalling NaN). A
-// maximum does not depend on the order it is taken in, and the select keeps
-// the reference's "a NaN never wins", so the scale is the same too.
+// time, bit for bit:
+// - the maximum: a compare and select per lane keeps the reference's "a NaN
+//   never wins"; a maximum does not depend on the order it is taken in;
+// - the values: FMAXNM / FMINNM clamp to [-127, 127] first (they return the
+//   number where the reference's comparisons send a NaN to -127; a product
+//   is never a signalling NaN), then FCVTNS rounds to nearest-even — the
+//   same as rounding first, as the bounds are integers.
 // AArch64 only: ARMv7 NEON flushes subnormals to zero where the reference
-// (VFP) keeps them.
+// (VFP) keeps them. kMul: the per-column multiplier (smoothing), hoisted out
+// of the loops so that each is one straight block.
+template <bool kMul>
+void QuantizeRow(const float* x, const float* mul, size_t cols, int8_t* q, size_t q_stride, float* scale) {
+  const size_t c16 = cols / 16 * 16;
+  auto load = [&](size_t c) {
+    const float32x4_t v = vld1q_f32(x + c);
+    return kMul ? vmulq_f32(v, vld1q_f32(mul + c)) : v;
+  };
+  float32x4_t lane_max[4] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
+  for (size_t c = 0; c < c16; c += 16) {
+    for (size_t u = 0; u < 4; ++u) {
+      const float32x4_t a = vabsq_f32(load(c + 4 * u));
+      lane_max[u] = vbslq_f32(vcgtq_f32(a, lane_max[u]), a, lane_max[u]);
+    }
+  }
+  for (size_t u = 1; u < 4; ++u) {
+    lane_max[0] = vbslq_f32(vcgtq_f32(lane_max[u], lane_max[0]), lane_max[u], lane_max[0]);
+  }
+  float absmax = vmaxvq_f32(lane_max[0]);  // no lane holds a NaN
+  for (size_t c = c16; c < cols; ++c) {
+    const float a = std::fabs(kMul ? x[c] * mul[c] : x[c]);
+    absmax = a > absmax ? a : absmax;
+  }
+  if (absmax == 0.0f || !std::isfinite(absmax)) {
+    std::memset(q, 0, q_stride);
+    *scale = absmax == 0.0f ? 0.0f : absmax;
+    return;
+  }
+  const float inv = 127.0f / absmax;
+  const float32x4_t lo = vdupq_n_f32(-127.0f), hi = vdupq_n_f32(127.0f);
+  for (size_t c = 0; c < c16; c += 16) {
+    int32x4_t t[4];
+    for (size_t u = 0; u < 4; ++u) {
+      t[u] = vcvtnq_s32_f32(vminnmq_f32(vmaxnmq_f32(vmulq_n_f32(load(c + 4 * u), inv), lo), hi));
+    }
+    const int16x8_t h0 = vcombine_s16(vmovn_s32(t[0]), vmovn_s32(t[1]));
+    const int16x8_t h1 = vcombine_s16(vmovn_s32(t[2]), vmovn_s32(t[3]));
+    vst1q_s8(q + c, vcombine_s8(vmovn_s16(h0), vmovn_s16(h1)));
+  }
+  for (size_t c = c16; c < cols; ++c) {
+    const float v = kMul ? x[c] * mul[c] : x[c];
+    float t = std::nearbyint(v * inv);
+    t = t >= -127.0f ? t : -127.0f;
+    t = t <= 127.0f ? t : 127.0f;
+    q[c] = static_cast<int8_t>(t);
+  }
+  std::memset(q + cols, 0, q_stride - cols);
+  *scale = absmax / 127.0f;
+}
+
 void QuantizeRows(const QuantizeArgs& args) {
-  const size_t cols = args.cols, c16 = cols / 16 * 16;
   for (size_t r = 0; r < args.rows; ++r) {
     const float* x = args.x + r * args.x_stride;
     int8_t* q = args.q + r * args.q_stride;
-    auto load = [&](size_t c) {
-      const float32x4_t v = vld1q_f32(x + c);
-      return args.mul ? vmulq_f32(v, vld1q_f32(args.mul + c)) : v;
-    };
-    float32x4_t lane_max[4] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
-    for (size_t c = 0; c < c16; c += 16) {
-      for (size_t u = 0; u < 4; ++u) {
-        const float32x4_t a = vabsq_f32(load(c + 4 * u));
-        lane_max[u] = vbslq_f32(vcgtq_f32(a, lane_max[u]), a, lane_max[u]);
-      }
+    if (args.mul != nullptr) {
+      QuantizeRow<true>(x, args.mul, args.cols, q, args.q_stride, args.scales + r);
+    } else {
+      QuantizeRow<false>(x, nullptr, args.cols, q, args.q_stride, args.scales + r);
     }
-    for (size_t u = 1; u < 4; ++u) {
-      lane_max[0] = vbslq_f32(vcgtq_f32(lane_max[u], lane_max[0]), lane_max[u], lane_max[0]);
-    }
-    float absmax = vmaxvq_f32(lane_max[0]);  // no lane holds a NaN
-    for (size_t c = c16; c < cols; ++c) {
-      const float a = std::fabs(args.mul ? x[c] * args.mul[c] : x[c]);
-      absmax = a > absmax ? a : absmax;
-    }
-    if (absmax == 0.0f || !std::isfinite(absmax)) {
-      std::memset(q, 0, args.q_stride);
-      args.scales[r] = absmax == 0.0f ? 0.0f : absmax;
-      continue;
-    }
-    const float inv = 127.0f / absmax;
-    const float32x4_t lo = vdupq_n_f32(-127.0f), hi = vdupq_n_f32(127.0f);
-    for (size_t c = 0; c < c16; c += 16) {
-      int32x4_t t[4];
-      for (size_t u = 0; u < 4; ++u) {
-        const float32x4_t v = vrndnq_f32(vmulq_n_f32(load(c + 4 * u), inv));
-        t[u] = vcvtq_s32_f32(vminnmq_f32(vmaxnmq_f32(v, lo), hi));
-      }
-      const int16x8_t h0 = vcombine_s16(vmovn_s32(t[0]), vmovn_s32(t[1]));
-      const int16x8_t h1 = vcombine_s16(vmovn_s32(t[2]), vmovn_s32(t[3]));
-      vst1q_s8(q + c, vcombine_s8(vmovn_s16(h0), vmovn_s16(h1)));
-    }
-    for (size_t c = c16; c < cols; ++c) {
-      const float v = args.mul ? x[c] * args.mul[c] : x[c];
-      float t = std::nearbyint(v * inv);
-      t = t >= -127.0f ? t : -127.0f;
-      t = t <= 127.0f ? t : 127.0f;
-      q[c] = static_cast<int8_t>(t);
-    }
-    std::memset(q + cols, 0, args.q_stride - cols);
-    args.scales[r] = absmax / 127.0f;
   }
 }
 #endif
