@@ -90,14 +90,16 @@ def main():
                 print(f"| {s} | {c} | {e} | {x['instructions'] / 1e6:,.2f} | {x['instructions_per_mac']:.3f} | "
                       f"{x['mac_per_cycle']:.2f} | {x.get('gemm_only_mac_per_cycle', 0):.2f} | {1000 * x['ms']:,.0f} |")
     notes = []
+    negative = []
     for key, x in sorted(r.items()):
-        extra = x["unmodelled_instructions_at_1_ipc"] + x["failed_instructions_at_1_ipc"]
         if x["failed_blocks"]:
             notes.append(f"{'/'.join(key)}: {len(x['failed_blocks'])} blocks llvm-mca could not model, "
                          f"{x['failed_instructions_at_1_ipc'] / 1e6:,.2f} M instructions at 1 IPC")
         if x["negative_difference_instructions"]:
-            notes.append(f"{'/'.join(key)}: {x['negative_difference_instructions']:,.0f} instructions in blocks "
-                         "run less often in the 2-pass run than in the 1-pass run")
+            negative.append(f"{'/'.join(key)} {x['negative_difference_instructions']:,.0f}")
+    if negative:
+        notes.append("instructions of blocks run less often in the longer run than in the shorter one (left out of the "
+                     "counts): " + ", ".join(negative))
     print("\nCPUs: " + "; ".join(f"{c} = {NAMES.get(c, c)}" for c in cpus) + ". Blocks outside the hottest 99.9 % "
           "of instructions are counted at 1 IPC.")
     for n in notes:
