@@ -252,3 +252,101 @@ TEST(FastMath, LanesGiveTheScalarBits) {
 }
 }  // namespace
 }  // namespace embert::kernels
+
+#include "kernels/float_neon.h"
+
+#if defined(EMBERT_FLOAT_NEON)
+// aarch64's NEON kernels (float_neon.cc) against the generic Lanes kernels
+// they replace, bit for bit: the int8 path re-quantizes these outputs, and
+// the cross-target test expects ARM and x86 to agree.
+namespace embert::kernels {
+namespace {
+
+bool SameBits(const std::vector<float>& a, const std::vector<float>& b, size_t* first) {
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::memcmp(&a[i], &b[i], sizeof(float)) != 0) {
+      *first = i;
+      return false;
+    }
+  }
+  return true;
+}
+
+// Lengths around the 4-row and 16-key blocks (1, 3, 16, 17, 100, 128), head
+// sizes that use 16-dimension blocks only (64, 32), a 4-dimension block (20)
+// and a scalar tail (18, 6); no mask, padding masks, a mask with holes, and
+// every key masked (every row's context zero); large scores too, for
+// FastExp's clamps.
+TEST(FloatNeon, AttentionGivesTheGenericBits) {
+  int cases = 0;
+  for (size_t dh : {64u, 32u, 20u, 18u, 6u})
+  for (size_t seq : {1u, 3u, 16u, 17u, 100u, 128u})
+  for (int masking = 0; masking < 4; ++masking) {
+    const size_t heads = 3, H = heads * dh;
+    const float scale = masking == 2 ? 40.0f : 2.0f;
+    auto qkv = Random(seq * 3 * H, 100 + static_cast<uint32_t>(seq * 7 + dh + masking), scale);
+    std::vector<int32_t> mask(seq, 1);
+    if (masking == 1 || masking == 2) {
+      for (size_t j = seq - seq / 3; j < seq; ++j) mask[j] = 0;   // padding
+      if (seq > 4) mask[1] = mask[seq / 2] = 0;                   // and holes
+    }
+    if (masking == 3) mask.assign(seq, 0);
+    std::vector<float> neon(seq * H, -1.0f), lanes(seq * H, -1.0f), scratch(AttentionScratchFloats(seq, dh));
+    AttentionArgs a{qkv.data(), qkv.data() + H, qkv.data() + 2 * H, 3 * H, masking == 0 ? nullptr : mask.data(),
+                    neon.data(), H, seq, heads, dh, scratch.data()};
+    AttentionNeon(a, 0, 1);
+    AttentionNeon(a, 1, heads);
+    a.out = lanes.data();
+    AttentionLanes(a, 0, heads);
+    size_t i = 0;
+    EXPECT_TRUE(SameBits(neon, lanes, &i)) << "seq " << seq << " head_dim " << dh << " masking " << masking
+                                           << " at " << i << ": " << neon[i] << " vs " << lanes[i];
+    if (masking == 3) {
+      for (float v : neon) ASSERT_EQ(v, 0.0f);
+    }
+    ++cases;
+  }
+  EXPECT_EQ(cases, 5 * 6 * 4);
+}
+
+TEST(FloatNeon, GeluErfGivesTheGenericBits) {
+  std::vector<float> special = {0.0f, -0.0f, 1e-30f, -1e-30f, 5.5437f, -5.5437f, 5.5438f, -5.5438f, 12.0f, -12.0f,
+                                1e30f, -1e30f, INFINITY, -INFINITY, std::numeric_limits<float>::quiet_NaN(),
+                                std::numeric_limits<float>::denorm_min()};
+  std::mt19937 rng(21);
+  std::uniform_real_distribution<float> dist(-8.0f, 8.0f);
+  for (size_t cols : {1u, 3u, 4u, 7u, 8u, 13u, 16u, 53u, 768u, 3072u}) {
+    const size_t rows = 3, stride = cols + 5;
+    std::vector<float> x(rows * stride);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = i % 5 == 0 ? special[(i / 5) % special.size()] : dist(rng);
+    std::vector<float> neon = x, lanes = x;
+    GeluErfNeon(neon.data(), stride, rows, cols);
+    GeluErfLanes(lanes.data(), stride, rows, cols);
+    size_t i = 0;
+    EXPECT_TRUE(SameBits(neon, lanes, &i)) << "cols " << cols << " at " << i << ": gelu(" << x[i] << ") = "
+                                           << neon[i] << " vs " << lanes[i];
+  }
+}
+
+TEST(FloatNeon, AddLayerNormGivesTheGenericBits) {
+  for (size_t cols : {1u, 5u, 8u, 13u, 97u, 768u})
+  for (bool with_residual : {false, true}) {
+    const size_t rows = 4, stride = cols + 3;
+    auto x = Random(rows * stride, 31 + static_cast<uint32_t>(cols), 3.0f);
+    auto res = Random(rows * stride, 32 + static_cast<uint32_t>(cols));
+    auto gamma = Random(cols, 33);
+    auto beta = Random(cols, 34);
+    for (size_t r = 0; r < rows && cols > 50; ++r) x[r * stride + 7] *= 40.0f;  // an outlier dimension
+    std::vector<float> neon = x, lanes = x;
+    const float* residual = with_residual ? res.data() : nullptr;
+    AddLayerNormNeon(neon.data(), stride, residual, stride, rows, cols, gamma.data(), beta.data(), 1e-12f);
+    AddLayerNormLanes(lanes.data(), stride, residual, stride, rows, cols, gamma.data(), beta.data(), 1e-12f);
+    size_t i = 0;
+    EXPECT_TRUE(SameBits(neon, lanes, &i)) << "cols " << cols << " residual " << with_residual << " at " << i
+                                           << ": " << neon[i] << " vs " << lanes[i];
+  }
+}
+
+}  // namespace
+}  // namespace embert::kernels
+#endif  // EMBERT_FLOAT_NEON

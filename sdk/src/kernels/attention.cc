@@ -4,6 +4,7 @@
 
 #include "core/lanes.h"
 #include "kernels/fast_math.h"
+#include "kernels/float_neon.h"
 #include "kernels/fused_dispatch.h"
 
 namespace embert::kernels {
@@ -246,6 +247,10 @@ void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
     AttentionHeads(a, h0, h1, false);
   }
 }
+#elif defined(EMBERT_FLOAT_NEON)
+// aarch64 runs the NEON kernel (float_neon.h); this one is its reference.
+void Attention(const AttentionArgs& a, size_t h0, size_t h1) { AttentionNeon(a, h0, h1); }
+void AttentionLanes(const AttentionArgs& a, size_t h0, size_t h1) { AttentionHeads(a, h0, h1, false); }
 #else
 void Attention(const AttentionArgs& a, size_t h0, size_t h1) { AttentionHeads(a, h0, h1, false); }
 #endif

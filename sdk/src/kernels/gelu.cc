@@ -2,6 +2,7 @@
 
 #include "core/lanes.h"
 #include "kernels/fast_math.h"
+#include "kernels/float_neon.h"
 #include "kernels/fused_dispatch.h"
 
 namespace embert::kernels {
@@ -37,6 +38,10 @@ void GeluErf(float* x, size_t x_stride, size_t rows, size_t cols) {
     GeluRows(x, x_stride, rows, cols);
   }
 }
+#elif defined(EMBERT_FLOAT_NEON)
+// aarch64 runs the NEON kernel (float_neon.h); this one is its reference.
+void GeluErf(float* x, size_t x_stride, size_t rows, size_t cols) { GeluErfNeon(x, x_stride, rows, cols); }
+void GeluErfLanes(float* x, size_t x_stride, size_t rows, size_t cols) { GeluRows(x, x_stride, rows, cols); }
 #else
 void GeluErf(float* x, size_t x_stride, size_t rows, size_t cols) { GeluRows(x, x_stride, rows, cols); }
 #endif
