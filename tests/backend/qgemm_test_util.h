@@ -32,7 +32,7 @@ inline std::string LevelName(const testing::TestParamInfo<int>& info) {
 constexpr int kLevelCount = kArmLevelCount;
 inline const Kernels* KernelsForLevel(int level) { return ArmKernelsForLevel(level); }
 inline std::string LevelName(const testing::TestParamInfo<int>& info) {
-  static const char* const kNames[] = {"Neon", "NeonDot"};
+  static const char* const kNames[] = {"Neon", "NeonVfpv4", "NeonDot"};
   return kNames[info.param];
 }
 #endif

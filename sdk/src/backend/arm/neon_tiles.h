@@ -34,6 +34,10 @@
 #include "backend/qgemm.h"
 
 namespace embert::qgemm::neon {
+// Internal linkage: each level's file compiles these for its own ISA (dot
+// product, VFPv4); one shared out-of-line copy (e.g. StoreRowScalar's)
+// could otherwise be the other level's and hold instructions this CPU lacks.
+namespace {
 
 constexpr size_t kChannels = 4;  // channels per tile = int32 lanes of the epilogue
 
@@ -42,6 +46,26 @@ constexpr size_t kChannels = 4;  // channels per tile = int32 lanes of the epilo
 // activations; SMULL/SMLAL 3 rows (12 sums), as GCC keeps a tile's int16
 // products live at once (4 rows spill 4-7 sums per step). ARMv7 has 16:
 // 2 rows.
+// acc += a . w over 16 int8 lanes without dot-product instructions: pairs of
+// products fit int16 (2 * 127 * 128 < 32767: activations are never -128,
+// qgemm.h), then widen-add into int32. The baseline level's step.
+struct MlalStep {
+#if defined(__aarch64__)
+  static constexpr size_t kRows = 3;
+#else
+  static constexpr size_t kRows = 2;
+#endif
+  static inline int32x4_t Dot16(int32x4_t acc, int8x16_t a, int8x16_t w) {
+    int16x8_t p = vmull_s8(vget_low_s8(a), vget_low_s8(w));
+#if defined(__aarch64__)
+    p = vmlal_high_s8(p, a, w);
+#else
+    p = vmlal_s8(p, vget_high_s8(a), vget_high_s8(w));
+#endif
+    return vpadalq_s16(acc, p);
+  }
+};
+
 // The four channels' sums of one row in the lanes of one vector.
 // (By value: through a pointer GCC stores every tile's sums to the stack.)
 inline int32x4_t ReduceChannels(int32x4_t c0, int32x4_t c1, int32x4_t c2, int32x4_t c3) {
@@ -89,12 +113,6 @@ __attribute__((noinline)) inline void StoreRowScalar(int32x4_t sums, const GemmA
   }
 }
 
-#if defined(__aarch64__) || defined(__ARM_FEATURE_FMA)
-constexpr bool kVectorEpilogue = true;
-#else
-constexpr bool kVectorEpilogue = false;
-#endif
-
 // kRows rows from m x the panel's channels; 16 bytes of K per step.
 template <class Step, size_t kRows>
 inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& p, size_t m) {
@@ -120,19 +138,19 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& 
     }
   }
   static_assert(kChannels == 4, "ReduceChannels takes 4");
-  if (kVectorEpilogue && p.nr == kChannels && k16 == K) {
+#if defined(__aarch64__) || defined(__ARM_FEATURE_FMA)
+  if (p.nr == kChannels && k16 == K) {
     // y = fma((float)acc, a_scale * w_scale, bias), 4 channels at a time:
     // the reference's std::fma, lane by lane. No branch inside.
 #pragma GCC unroll 8
     for (size_t i = 0; i < kRows; ++i) {
       const int32x4_t sums = ReduceChannels(acc[i][0], acc[i][1], acc[i][2], acc[i][3]);
       const float32x4_t scale = vmulq_n_f32(p.b_scales, g.a_scales[m + i]);
-#if defined(__aarch64__) || defined(__ARM_FEATURE_FMA)
       vst1q_f32(g.out + (m + i) * g.out_stride + p.n, vfmaq_f32(p.bias, vcvtq_f32_s32(sums), scale));
-#endif
     }
     return;
   }
+#endif
 #pragma GCC unroll 8
   for (size_t i = 0; i < kRows; ++i) {
     StoreRowScalar(ReduceChannels(acc[i][0], acc[i][1], acc[i][2], acc[i][3]), g, p, a[i], m + i);
@@ -174,6 +192,7 @@ inline __attribute__((always_inline)) void GemmPanels(const GemmArgs& g, size_t 
   }
 }
 
+}  // namespace
 }  // namespace embert::qgemm::neon
 
 #endif  // EMBERT_SDK_BACKEND_ARM_NEON_TILES_H_

@@ -9,8 +9,10 @@
 namespace embert::qgemm {
 
 enum ArmLevel : int {
-  kArmNeon = 0,  // SMULL/SMLAL + SADALP: every NEON core (Pi 2-4: Cortex-A7, A53, A72)
-  kArmNeonDot,   // SDOT (ARMv8.2 dot product, AArch64 builds): Pi 5's Cortex-A76
+  kArmNeon = 0,   // SMULL/SMLAL + SADALP: every NEON core (Pi 2-4: Cortex-A7, A53, A72)
+  kArmNeonVfpv4,  // the same with a vector fma epilogue, ARMv7 builds on VFPv4 cores
+                  // (every Pi from the 2); AArch64's kArmNeon has it already
+  kArmNeonDot,    // SDOT (ARMv8.2 dot product, AArch64 builds): Pi 5's Cortex-A76
   kArmLevelCount
 };
 

@@ -19,28 +19,11 @@ namespace neon {
 
 #if defined(__aarch64__)
 void GemmDot(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1);  // qgemm_neon_dot.cc
+#else
+void GemmMlalVfpv4(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1);  // qgemm_neon_vfpv4.cc
 #endif
 
 namespace {
-
-// acc += a . w over 16 int8 lanes without dot-product instructions: pairs of
-// products fit int16 (2 * 127 * 127 < 32767), then widen-add into int32.
-struct MlalStep {
-#if defined(__aarch64__)
-  static constexpr size_t kRows = 3;
-#else
-  static constexpr size_t kRows = 2;
-#endif
-  static inline int32x4_t Dot16(int32x4_t acc, int8x16_t a, int8x16_t w) {
-    int16x8_t p = vmull_s8(vget_low_s8(a), vget_low_s8(w));
-#if defined(__aarch64__)
-    p = vmlal_high_s8(p, a, w);
-#else
-    p = vmlal_s8(p, vget_high_s8(a), vget_high_s8(w));
-#endif
-    return vpadalq_s16(acc, p);
-  }
-};
 
 void GemmMlal(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1) {
   GemmPanels<MlalStep>(g, m0, m1, n0, n1);
@@ -135,6 +118,13 @@ const Kernels* ArmKernelsForLevel(int level) {
   switch (level) {
     case kArmNeon:
       return &mlal;
+#if defined(__arm__)
+    case kArmNeonVfpv4: {
+      static const Kernels vfpv4 = {"neon-vfpv4", neon::NoPacking, nullptr, neon::QuantizeRows, neon::GemmMlalVfpv4,
+                                    neon::kChannels, 0};
+      return cpuinfo_has_arm_vfpv4() ? &vfpv4 : nullptr;
+    }
+#endif
 #if defined(__aarch64__)
     case kArmNeonDot: {
       static const Kernels dot = {"neon-dot", neon::NoPacking, nullptr, neon::QuantizeRows, neon::GemmDot,
@@ -148,7 +138,7 @@ const Kernels* ArmKernelsForLevel(int level) {
 }
 
 const Kernels* BestArmKernels() {
-  for (int level : {kArmNeonDot, kArmNeon}) {
+  for (int level : {kArmNeonDot, kArmNeonVfpv4, kArmNeon}) {
     if (const Kernels* k = ArmKernelsForLevel(level)) return k;
   }
   return nullptr;
