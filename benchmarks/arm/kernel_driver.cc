@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   std::vector<float> w_scales(n), bias(n), a_scales(m), out(m * n);
   for (auto& v : w_scales) v = 0.001f * scale_dist(rng);
   for (auto& v : bias) v = scale_dist(rng);
-  std::vector<int8_t> q(m * q_stride);
+  std::vector<int8_t> q(RowsToPlan(m) * q_stride);  // whole row quads for levels that read them
   std::vector<unsigned char> packed;
   const void* b = w.data();
   if (const size_t bytes = kernels.packed_size(n, k); bytes > 0) {
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
     b = p;
   }
 
-  const QuantizeArgs qa = {x.data(), k, m, k, nullptr, q.data(), q_stride, a_scales.data()};
+  const QuantizeArgs qa = {x.data(), k, m, k, nullptr, q.data(), q_stride, a_scales.data(), kernels.a_layout};
   const GemmArgs ga = {q.data(), q_stride, a_scales.data(), b, w_scales.data(), bias.data(), out.data(), n, m, n, k};
   for (size_t c = 0; c < calls; ++c) {
     kernels.quantize(qa);

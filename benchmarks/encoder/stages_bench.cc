@@ -46,10 +46,10 @@ void BM_Linear(benchmark::State& state, size_t out, size_t in) {
   const void* b = packed.empty() ? static_cast<const void*>(w.data()) : packed.data();
   const std::vector<float> x = Random(seq * in, 1.0f, 2), w_scales(out, 0.01f), bias(out, 0.1f);
   const size_t stride = embert::qgemm::PaddedK(in);
-  std::vector<int8_t> a(seq * stride);
+  std::vector<int8_t> a(embert::qgemm::RowsToPlan(seq) * stride);
   std::vector<float> a_scales(seq), y(seq * out);
   for (auto _ : state) {
-    k.quantize({x.data(), in, seq, in, nullptr, a.data(), stride, a_scales.data()});
+    k.quantize({x.data(), in, seq, in, nullptr, a.data(), stride, a_scales.data(), k.a_layout});
     k.gemm({a.data(), stride, a_scales.data(), b, w_scales.data(), bias.data(), y.data(), out, seq, out, in}, 0, seq,
            0, out);
     benchmark::DoNotOptimize(y.data());

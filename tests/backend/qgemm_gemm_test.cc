@@ -28,8 +28,15 @@ struct Problem {
   std::vector<float> a_scales, b_scales, bias;
   bool has_bias = true;
 
-  GemmArgs Args(const void* b, float* out) const {
-    return {a.data(),
+  // The activations in `layout` (the level's: Kernels::a_layout), as its
+  // quantizer would have written them.
+  GemmArgs Args(const void* b, float* out, ActivationLayout layout = ActivationLayout::kRows) const {
+    const int8_t* act = a.data();
+    if (layout != ActivationLayout::kRows) {
+      a_in_layout = InLayout(layout, a, m, PaddedK(k));
+      act = a_in_layout.data();
+    }
+    return {act,
             PaddedK(k),
             a_scales.data(),
             b,
@@ -41,6 +48,7 @@ struct Problem {
             n,
             k};
   }
+  mutable std::vector<int8_t> a_in_layout;
 };
 
 // Weights over the whole int8 range, activations over the quantizers' range
@@ -78,7 +86,7 @@ std::vector<float> RunReference(const Problem& p) {
 std::vector<float> RunLevel(const Kernels& k, const Problem& p) {
   Packed packed(k, p.w, p.n, p.k);
   std::vector<float> out(p.m * p.out_stride, Sentinel());
-  k.gemm(p.Args(packed.data(), out.data()), 0, p.m, 0, p.n);
+  k.gemm(p.Args(packed.data(), out.data(), k.a_layout), 0, p.m, 0, p.n);
   return out;
 }
 
@@ -193,7 +201,7 @@ TEST_P(QgemmGemm, SubBlocksEqualOneCall) {
     }
     std::shuffle(blocks.begin(), blocks.end(), rng);
     for (const auto& [i, j] : blocks) {
-      k().gemm(p.Args(packed.data(), got.data()), m_cuts[i], m_cuts[i + 1], n_cuts[j], n_cuts[j + 1]);
+      k().gemm(p.Args(packed.data(), got.data(), k().a_layout), m_cuts[i], m_cuts[i + 1], n_cuts[j], n_cuts[j + 1]);
     }
     ASSERT_EQ(FirstBitDifference(want, got), -1) << "M=" << m << " N=" << n << " K=" << kk;
   }
@@ -204,12 +212,12 @@ TEST_P(QgemmGemm, OneBlockWritesOnlyItself) {
   Packed packed(k(), p.w, p.n, p.k);
   std::vector<float> got(p.m * p.out_stride, Sentinel());
   const size_t m0 = 7, m1 = 31, n0 = k().n_block, n1 = 4 * k().n_block;
-  k().gemm(p.Args(packed.data(), got.data()), m0, m1, n0, n1);
+  k().gemm(p.Args(packed.data(), got.data(), k().a_layout), m0, m1, n0, n1);
   std::vector<float> want(p.m * p.out_stride, Sentinel());
   ReferenceKernels().gemm(p.Args(p.w.data(), want.data()), m0, m1, n0, n1);
   EXPECT_EQ(FirstBitDifference(want, got), -1);
-  k().gemm(p.Args(packed.data(), got.data()), 3, 3, 0, p.n);  // empty ranges write nothing
-  k().gemm(p.Args(packed.data(), got.data()), 0, p.m, n1, n1);
+  k().gemm(p.Args(packed.data(), got.data(), k().a_layout), 3, 3, 0, p.n);  // empty ranges write nothing
+  k().gemm(p.Args(packed.data(), got.data(), k().a_layout), 0, p.m, n1, n1);
   EXPECT_EQ(FirstBitDifference(want, got), -1);
 }
 

@@ -35,12 +35,29 @@ Rows RandomRows(size_t rows, size_t cols, uint32_t seed, bool with_mul) {
 void ExpectSameQuantization(const Kernels& k, const Rows& r) {
   const size_t stride = PaddedK(r.cols);
   // Both outputs start as garbage: the padding must be written as zeros.
-  std::vector<int8_t> q_want(r.rows * stride, 0x55), q_got(r.rows * stride, 0x55);
+  std::vector<int8_t> q_want(r.rows * stride, 0x55), q_layout(RowsToPlan(r.rows) * stride, 0x55);
   std::vector<float> s_want(r.rows, -1.0f), s_got(r.rows, -1.0f);
   const float* mul = r.mul.empty() ? nullptr : r.mul.data();
   ReferenceKernels().quantize(
       {r.x.data(), r.x_stride, r.rows, r.cols, mul, q_want.data(), stride, s_want.data()});
-  k.quantize({r.x.data(), r.x_stride, r.rows, r.cols, mul, q_got.data(), stride, s_got.data()});
+  // In the level's own layout (read back row by row), in two slices as
+  // threads quantize them: rows [0, 1) and [1, rows), the second starting
+  // inside a quad.
+  const size_t split = r.rows > 1 ? 1 : r.rows;
+  QuantizeArgs first{r.x.data(), r.x_stride, split, r.cols, mul, q_layout.data(), stride, s_got.data(),
+                     k.a_layout};
+  k.quantize(first);
+  QuantizeArgs rest = first;
+  rest.x += split * r.x_stride;
+  rest.rows = r.rows - split;
+  rest.scales += split;
+  if (k.a_layout == ActivationLayout::kRows) {
+    rest.q += split * stride;
+  } else {
+    rest.first_row = split;
+  }
+  if (rest.rows > 0) k.quantize(rest);
+  const std::vector<int8_t> q_got = FromLayout(k.a_layout, q_layout, r.rows, stride);
   for (size_t i = 0; i < q_want.size(); ++i) {
     ASSERT_EQ(q_want[i], q_got[i]) << k.name << " cols=" << r.cols << " row " << i / stride << " col "
                                    << i % stride << " x=" << r.x[i / stride * r.x_stride + i % stride];

@@ -74,6 +74,26 @@ class Packed {
   void* data_ = nullptr;
 };
 
+// Rows of activations ([rows][stride]) in `layout`, whole quads of rows for
+// kRowQuads, as a level's quantizer writes them. The rest of the last quad
+// is junk, as in a context's buffer: kernels must not let it through.
+inline std::vector<int8_t> InLayout(ActivationLayout layout, const std::vector<int8_t>& a, size_t rows,
+                                    size_t stride) {
+  std::vector<int8_t> out(RowsToPlan(rows) * stride, 0x55);
+  for (size_t m = 0; m < rows; ++m) WriteRowBytes(layout, out.data(), stride, m, 0, a.data() + m * stride, stride);
+  return out;
+}
+
+// The inverse: [rows][stride] rows from a buffer in `layout`.
+inline std::vector<int8_t> FromLayout(ActivationLayout layout, const std::vector<int8_t>& q, size_t rows,
+                                      size_t stride) {
+  std::vector<int8_t> out(rows * stride);
+  for (size_t m = 0; m < rows; ++m) {
+    for (size_t k = 0; k < stride; ++k) out[m * stride + k] = q[ActivationOffset(layout, m, k, stride)];
+  }
+  return out;
+}
+
 // Index of the first float that differs bit for bit, or -1.
 inline long FirstBitDifference(const std::vector<float>& a, const std::vector<float>& b) {
   if (a.size() != b.size()) return 0;

@@ -76,5 +76,36 @@ TEST(QuantizeStatic, TiesSpecialValuesAndNoMultiplier) {
   EXPECT_EQ(scale_out, 1.0f);
 }
 
+// Row quads (qgemm.h kRowQuads, the dot-product level's layout) hold the
+// same bytes as rows, each at ActivationOffset, padding included, also when
+// a slice starts inside a quad (first_row) as threads quantize them.
+TEST(QuantizeStatic, RowQuadsHoldTheRowsBytes) {
+  std::mt19937 rng(5);
+  std::normal_distribution<float> f(0.0f, 4.0f);
+  for (size_t cols : {1, 70, 130, 768}) {
+    const size_t rows = 7, stride = PaddedK(cols);
+    std::vector<float> x(rows * cols);
+    for (auto& v : x) v = f(rng);
+    std::vector<int8_t> by_rows(rows * stride, 0x55), quads(RowsToPlan(rows) * stride, 0x55);
+    std::vector<float> s1(rows), s2(rows);
+    QuantizeStatic({x.data(), cols, rows, cols, nullptr, by_rows.data(), stride, s1.data()}, 0.05f);
+    QuantizeArgs head{x.data(), cols, 2, cols, nullptr, quads.data(), stride, s2.data(), ActivationLayout::kRowQuads};
+    QuantizeStatic(head, 0.05f);
+    QuantizeArgs tail = head;
+    tail.x += 2 * cols;
+    tail.rows = rows - 2;
+    tail.scales += 2;
+    tail.first_row = 2;
+    QuantizeStatic(tail, 0.05f);
+    for (size_t m = 0; m < rows; ++m) {
+      for (size_t k = 0; k < stride; ++k) {
+        ASSERT_EQ(quads[ActivationOffset(ActivationLayout::kRowQuads, m, k, stride)], by_rows[m * stride + k])
+            << "cols " << cols << " row " << m << " col " << k;
+      }
+    }
+    EXPECT_EQ(s1, s2);
+  }
+}
+
 }  // namespace
 }  // namespace embert::qgemm

@@ -55,9 +55,14 @@ void QuantizeRows(void* context, size_t r0, size_t count) {
   const auto* task = static_cast<const QuantizeTask*>(context);
   qgemm::QuantizeArgs a = task->args;
   a.x += r0 * a.x_stride;
-  a.q += r0 * a.q_stride;
   a.scales += r0;
   a.rows = count;
+  if (a.layout == qgemm::ActivationLayout::kRows) {
+    a.q += r0 * a.q_stride;
+  } else {  // from r0's group (threads write disjoint bytes of a shared group)
+    a.q += qgemm::ActivationOffset(a.layout, r0 / 4 * 4, 0, a.q_stride);
+    a.first_row = r0 % 4;
+  }
   if (task->input_scale > 0.0f) {
     qgemm::QuantizeStatic(a, task->input_scale);
   } else {
@@ -68,8 +73,10 @@ void QuantizeRows(void* context, size_t r0, size_t count) {
 }  // namespace
 
 bool PlanLinearScratch(LinearEngine* engine, size_t max_rows, size_t max_in, Arena& arena) {
-  engine->q = arena.AllocateArray<int8_t>(max_rows * qgemm::PaddedK(max_in));
-  engine->q_scales = arena.AllocateArray<float>(max_rows);
+  // Whole groups of rows for kernels that read activations in row quads.
+  const size_t rows = qgemm::RowsToPlan(max_rows);
+  engine->q = arena.AllocateArray<int8_t>(rows * qgemm::PaddedK(max_in));
+  engine->q_scales = arena.AllocateArray<float>(rows);
   return !arena.overflowed();
 }
 
@@ -174,8 +181,9 @@ bool LinearOp::SharesQuantizedInputWith(const LinearOp& other) const {
 
 void LinearOp::Quantize(const LinearEngine& engine, const float* x, size_t rows) const {
   const size_t stride = qgemm::PaddedK(w_.in);
+  const qgemm::ActivationLayout layout = engine.kernels->a_layout;
   QuantizeTask task{engine.kernels,
-                    {x, w_.in, rows, w_.in, smoothing_mul_, engine.q, stride, engine.q_scales},
+                    {x, w_.in, rows, w_.in, smoothing_mul_, engine.q, stride, engine.q_scales, layout},
                     w_.input_scale};
   // Below this many elements a parallel region costs more than it saves
   // (BERT-base: 16 tokens x 768 run alone, 128 x 768 split).

@@ -35,21 +35,54 @@ constexpr size_t kRowAlign = 64;
 
 inline size_t PaddedK(size_t k) { return (k + kRowAlign - 1) / kRowAlign * kRowAlign; }
 
+// Where quantized activation (m, k) lives in the buffer a level's quantize
+// writes and its gemm reads, rows of `stride` = PaddedK(K) bytes:
+//   kRows      row after row: m * stride + k
+//   kRowQuads  rows in groups of 4, each group's K in steps of 4 bytes with
+//              the 4 rows' 4 bytes side by side: one 16-byte vector holds
+//              4 rows x 4 values, what a by-element dot product multiplies
+//              with 4 values of one weight row (backend/arm/qgemm_neon_dot.cc)
+//              (m / 4) * 4 * stride + (k / 4) * 16 + (m % 4) * 4 + k % 4
+// A quads buffer holds whole groups: RowsToPlan(rows) rows.
+enum class ActivationLayout : uint8_t { kRows, kRowQuads };
+
+inline size_t ActivationOffset(ActivationLayout layout, size_t m, size_t k, size_t stride) {
+  if (layout == ActivationLayout::kRows) return m * stride + k;
+  return m / 4 * 4 * stride + k / 4 * 16 + m % 4 * 4 + k % 4;
+}
+
+// Rows of activation buffer (and scales) to plan for `rows` rows.
+inline size_t RowsToPlan(size_t rows) { return (rows + 3) / 4 * 4; }
+
+// Row m's values [k0, k0 + count) from `src` into a buffer in `layout`
+// (byte by byte: for tails, padding and the static quantizer's chunks;
+// src == nullptr writes zeros).
+inline void WriteRowBytes(ActivationLayout layout, int8_t* q, size_t stride, size_t m, size_t k0,
+                          const int8_t* src, size_t count) {
+  for (size_t i = 0; i < count; ++i) q[ActivationOffset(layout, m, k0 + i, stride)] = src ? src[i] : 0;
+}
+
 struct QuantizeArgs {
   const float* x;        // [rows][x_stride]
   size_t x_stride;
   size_t rows;
   size_t cols;           // K
   const float* mul;      // [cols] or nullptr
-  int8_t* q;             // [rows][q_stride], q_stride = PaddedK(cols); padding written as 0
+  int8_t* q;             // rows of q_stride = PaddedK(cols) bytes in `layout`, from row 0 of
+                         // q (a thread's slice starts at a multiple of 4 rows for kRowQuads,
+                         // or q points at its group and first_row says where in it);
+                         // padding written as 0
   size_t q_stride;
   float* scales;         // [rows]
+  ActivationLayout layout = ActivationLayout::kRows;
+  size_t first_row = 0;  // kRowQuads: the slice's first row's place in its group (0..3)
 };
 
 struct GemmArgs {
-  const int8_t* a;       // [M][a_stride], a_stride = PaddedK(K), zero padded; values in
-                         // [-127, 127] as every quantizer makes them (the NEON level's
-                         // int16 sums of two products rely on it; weights may be -128)
+  const int8_t* a;       // [M][a_stride] in the level's layout (Kernels::a_layout),
+                         // a_stride = PaddedK(K), zero padded; values in [-127, 127] as
+                         // every quantizer makes them (the NEON level's int16 sums of
+                         // two products rely on it; weights may be -128)
   size_t a_stride;
   const float* a_scales; // [M]
   const void* b;         // packed weights (or the raw [N][K] rows when pack is null)
@@ -75,6 +108,8 @@ struct Kernels {
   // The schema::Layout of weights a file may store already in this kernel's
   // packed form (bert-convert --pack), read in place; 0 if none.
   uint8_t file_layout;
+  // How quantize writes and gemm reads the activations.
+  ActivationLayout a_layout = ActivationLayout::kRows;
 };
 
 // The static-scale quantization above; args.scales[r] = scale for every row.

@@ -44,9 +44,22 @@ EMBERT_VECTORIZE void QuantizeStatic(const QuantizeArgs& args, float scale) {
   const float inv = 1.0f / scale;
   const size_t cols = args.cols;
   for (size_t r = 0; r < args.rows; ++r) {
-    int8_t* q = args.q + r * args.q_stride;
-    QuantizeRow(args.x + r * args.x_stride, args.mul, inv, cols, q);
-    std::memset(q + cols, 0, args.q_stride - cols);
+    const float* x = args.x + r * args.x_stride;
+    if (args.layout == ActivationLayout::kRows) {
+      int8_t* q = args.q + r * args.q_stride;
+      QuantizeRow(x, args.mul, inv, cols, q);
+      std::memset(q + cols, 0, args.q_stride - cols);
+    } else {
+      // The same values a chunk at a time, then moved to their places.
+      const size_t m = args.first_row + r;
+      int8_t chunk[4 * kLanes];
+      for (size_t c = 0; c < cols; c += sizeof chunk) {
+        const size_t n = cols - c < sizeof chunk ? cols - c : sizeof chunk;
+        QuantizeRow(x + c, args.mul != nullptr ? args.mul + c : nullptr, inv, n, chunk);
+        WriteRowBytes(args.layout, args.q, args.q_stride, m, c, chunk, n);
+      }
+      WriteRowBytes(args.layout, args.q, args.q_stride, m, cols, nullptr, args.q_stride - cols);
+    }
     args.scales[r] = scale;
   }
 }

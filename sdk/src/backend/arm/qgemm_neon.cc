@@ -1,8 +1,8 @@
 // The ARM kernel levels for the int8 arithmetic of qgemm.h (ARMv7 with NEON
 // and AArch64): the baseline NEON level (SMULL/SMLAL, every Pi from the 2),
 // the AArch64 quantizer, and the level tables (qgemm_arm.h).
-// The tiles and their access order are in neon_tiles.h; the dot-product
-// level in qgemm_neon_dot.cc.
+// The SMLAL tiles and their access order are in neon_tiles.h; the
+// dot-product level in qgemm_neon_dot.cc.
 #if defined(__ARM_NEON) || defined(__ARM_NEON__)
 
 #include <cpuinfo.h>
@@ -40,9 +40,12 @@ void GemmMlal(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1) {
 //   same as rounding first, as the bounds are integers.
 // AArch64 only: ARMv7 NEON flushes subnormals to zero where the reference
 // (VFP) keeps them. kMul: the per-column multiplier (smoothing), hoisted out
-// of the loops so that each is one straight block.
-template <bool kMul>
-void QuantizeRow(const float* x, const float* mul, size_t cols, int8_t* q, size_t q_stride, float* scale) {
+// of the loops so that each is one straight block. kQuads: the row goes to
+// row m of a kRowQuads buffer (qgemm.h), each 16 values as 4 stores of 4.
+template <bool kMul, bool kQuads>
+void QuantizeRow(const float* x, const float* mul, size_t cols, int8_t* q, size_t q_stride, size_t m,
+                 float* scale) {
+  constexpr ActivationLayout kLayout = kQuads ? ActivationLayout::kRowQuads : ActivationLayout::kRows;
   const size_t c16 = cols / 16 * 16;
   auto load = [&](size_t c) {
     const float32x4_t v = vld1q_f32(x + c);
@@ -64,12 +67,13 @@ void QuantizeRow(const float* x, const float* mul, size_t cols, int8_t* q, size_
     absmax = a > absmax ? a : absmax;
   }
   if (absmax == 0.0f || !std::isfinite(absmax)) {
-    std::memset(q, 0, q_stride);
+    WriteRowBytes(kLayout, q, q_stride, m, 0, nullptr, q_stride);
     *scale = absmax == 0.0f ? 0.0f : absmax;
     return;
   }
   const float inv = 127.0f / absmax;
   const float32x4_t lo = vdupq_n_f32(-127.0f), hi = vdupq_n_f32(127.0f);
+  int8_t* row = q + ActivationOffset(kLayout, m, 0, q_stride);
   for (size_t c = 0; c < c16; c += 16) {
     int32x4_t t[4];
     for (size_t u = 0; u < 4; ++u) {
@@ -77,28 +81,48 @@ void QuantizeRow(const float* x, const float* mul, size_t cols, int8_t* q, size_
     }
     const int16x8_t h0 = vcombine_s16(vmovn_s32(t[0]), vmovn_s32(t[1]));
     const int16x8_t h1 = vcombine_s16(vmovn_s32(t[2]), vmovn_s32(t[3]));
-    vst1q_s8(q + c, vcombine_s8(vmovn_s16(h0), vmovn_s16(h1)));
+    const int8x16_t b = vcombine_s8(vmovn_s16(h0), vmovn_s16(h1));
+    if constexpr (kQuads) {
+      // Values c..c+15 are 4 steps of 4: one 4-byte lane per 16-byte step.
+      int8_t* dst = row + c * 4;
+      vst1q_lane_s32(reinterpret_cast<int32_t*>(dst), vreinterpretq_s32_s8(b), 0);
+      vst1q_lane_s32(reinterpret_cast<int32_t*>(dst + 16), vreinterpretq_s32_s8(b), 1);
+      vst1q_lane_s32(reinterpret_cast<int32_t*>(dst + 32), vreinterpretq_s32_s8(b), 2);
+      vst1q_lane_s32(reinterpret_cast<int32_t*>(dst + 48), vreinterpretq_s32_s8(b), 3);
+    } else {
+      vst1q_s8(row + c, b);
+    }
   }
   for (size_t c = c16; c < cols; ++c) {
     const float v = kMul ? x[c] * mul[c] : x[c];
     float t = std::nearbyint(v * inv);
     t = t >= -127.0f ? t : -127.0f;
     t = t <= 127.0f ? t : 127.0f;
-    q[c] = static_cast<int8_t>(t);
+    const int8_t b = static_cast<int8_t>(t);
+    WriteRowBytes(kLayout, q, q_stride, m, c, &b, 1);
   }
-  std::memset(q + cols, 0, q_stride - cols);
+  WriteRowBytes(kLayout, q, q_stride, m, cols, nullptr, q_stride - cols);
   *scale = absmax / 127.0f;
 }
 
-void QuantizeRows(const QuantizeArgs& args) {
+template <bool kQuads>
+void QuantizeRowsIn(const QuantizeArgs& args) {
   for (size_t r = 0; r < args.rows; ++r) {
     const float* x = args.x + r * args.x_stride;
-    int8_t* q = args.q + r * args.q_stride;
+    const size_t m = args.first_row + r;
     if (args.mul != nullptr) {
-      QuantizeRow<true>(x, args.mul, args.cols, q, args.q_stride, args.scales + r);
+      QuantizeRow<true, kQuads>(x, args.mul, args.cols, args.q, args.q_stride, m, args.scales + r);
     } else {
-      QuantizeRow<false>(x, nullptr, args.cols, q, args.q_stride, args.scales + r);
+      QuantizeRow<false, kQuads>(x, nullptr, args.cols, args.q, args.q_stride, m, args.scales + r);
     }
+  }
+}
+
+void QuantizeRows(const QuantizeArgs& args) {
+  if (args.layout == ActivationLayout::kRowQuads) {
+    QuantizeRowsIn<true>(args);
+  } else {
+    QuantizeRowsIn<false>(args);
   }
 }
 #endif
@@ -127,8 +151,9 @@ const Kernels* ArmKernelsForLevel(int level) {
 #endif
 #if defined(__aarch64__)
     case kArmNeonDot: {
+      // 8-channel panels; activations in row quads (qgemm_neon_dot.cc).
       static const Kernels dot = {"neon-dot", neon::NoPacking, nullptr, neon::QuantizeRows, neon::GemmDot,
-                                  neon::kChannels, 0};
+                                  8,          0,                ActivationLayout::kRowQuads};
       return cpuinfo_has_arm_neon_dot() ? &dot : nullptr;
     }
 #endif
