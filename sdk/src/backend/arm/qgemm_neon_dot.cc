@@ -39,10 +39,11 @@ struct Panel {
 };
 
 // The 4 channels' sums (lanes = the quad's rows) as the quad's 4 rows (lanes
-// = channels): a 4x4 transpose.
-inline void Transpose(const int32x4_t* c, int32x4_t* r) {
-  const int32x4_t t0 = vtrn1q_s32(c[0], c[1]), t1 = vtrn2q_s32(c[0], c[1]);
-  const int32x4_t t2 = vtrn1q_s32(c[2], c[3]), t3 = vtrn2q_s32(c[2], c[3]);
+// = channels): a 4x4 transpose. (By value: through a pointer GCC keeps the
+// tile's sums on the stack.)
+inline void Transpose(int32x4_t c0, int32x4_t c1, int32x4_t c2, int32x4_t c3, int32x4_t* r) {
+  const int32x4_t t0 = vtrn1q_s32(c0, c1), t1 = vtrn2q_s32(c0, c1);
+  const int32x4_t t2 = vtrn1q_s32(c2, c3), t3 = vtrn2q_s32(c2, c3);
   r[0] = vreinterpretq_s32_s64(vtrn1q_s64(vreinterpretq_s64_s32(t0), vreinterpretq_s64_s32(t2)));
   r[1] = vreinterpretq_s32_s64(vtrn1q_s64(vreinterpretq_s64_s32(t1), vreinterpretq_s64_s32(t3)));
   r[2] = vreinterpretq_s32_s64(vtrn2q_s64(vreinterpretq_s64_s32(t0), vreinterpretq_s64_s32(t2)));
@@ -124,6 +125,10 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& 
     // Every row and channel of the tile is stored: one straight block,
     // y = fma((float)acc, a_scale * w_scale, bias) 4 channels at a time (the
     // reference's std::fma, lane by lane).
+    // The output pointer and stride in locals: NEON stores may alias
+    // anything, and GCC would reload them from g after every store.
+    float* const out = g.out;
+    const size_t stride = g.out_stride;
 #pragma GCC unroll 2
     for (size_t q = 0; q < kQuads; ++q) {
       const size_t row0 = (quad0 + q) * 4;
@@ -131,16 +136,13 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& 
 #pragma GCC unroll 2
       for (size_t half = 0; half < 2; ++half) {
         int32x4_t rows[4];
-        Transpose(&acc[q][half * 4], rows);
-        float* out = g.out + row0 * g.out_stride + p.n + half * 4;
-        const float32x4_t b = p.b_scales[half];
-        vst1q_f32(out, vfmaq_f32(p.bias[half], vcvtq_f32_s32(rows[0]), vmulq_laneq_f32(b, a_scales, 0)));
-        vst1q_f32(out + g.out_stride,
-                  vfmaq_f32(p.bias[half], vcvtq_f32_s32(rows[1]), vmulq_laneq_f32(b, a_scales, 1)));
-        vst1q_f32(out + 2 * g.out_stride,
-                  vfmaq_f32(p.bias[half], vcvtq_f32_s32(rows[2]), vmulq_laneq_f32(b, a_scales, 2)));
-        vst1q_f32(out + 3 * g.out_stride,
-                  vfmaq_f32(p.bias[half], vcvtq_f32_s32(rows[3]), vmulq_laneq_f32(b, a_scales, 3)));
+        Transpose(acc[q][4 * half], acc[q][4 * half + 1], acc[q][4 * half + 2], acc[q][4 * half + 3], rows);
+        float* o = out + row0 * stride + p.n + half * 4;
+        const float32x4_t b = p.b_scales[half], bias = p.bias[half];
+        vst1q_f32(o, vfmaq_f32(bias, vcvtq_f32_s32(rows[0]), vmulq_laneq_f32(b, a_scales, 0)));
+        vst1q_f32(o + stride, vfmaq_f32(bias, vcvtq_f32_s32(rows[1]), vmulq_laneq_f32(b, a_scales, 1)));
+        vst1q_f32(o + 2 * stride, vfmaq_f32(bias, vcvtq_f32_s32(rows[2]), vmulq_laneq_f32(b, a_scales, 2)));
+        vst1q_f32(o + 3 * stride, vfmaq_f32(bias, vcvtq_f32_s32(rows[3]), vmulq_laneq_f32(b, a_scales, 3)));
       }
     }
     return;
@@ -153,7 +155,7 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& 
       if (half * 4 >= p.nr) break;
       const size_t count = p.nr - half * 4 < 4 ? p.nr - half * 4 : 4;
       int32x4_t rows[4];
-      Transpose(&acc[q][half * 4], rows);
+      Transpose(acc[q][4 * half], acc[q][4 * half + 1], acc[q][4 * half + 2], acc[q][4 * half + 3], rows);
       for (size_t i = 0; i < 4; ++i) {
         const size_t m = row0 + i;
         if (m >= m0 && m < m1) StoreRow(g, rows[i], m, n, count);
