@@ -18,7 +18,7 @@
 #     --no-install       do not install missing packages
 #     --reuse-counts     keep block counts already in OUT (same build and models): only remodel
 #     --traffic-args "..."  weight_traffic.py options for the GEMM's access order
-#                        (default "--order rows-outer --rows-per-tile 4": main's NEON kernels)
+#                        (default "--order embert-arm": the SDK's ARM levels as they are)
 #
 # Every count is of exactly one pass: each program runs twice under the
 # plugin, with one pass and with two (embert bench --warmup 0/1 --iterations 1;
@@ -38,7 +38,7 @@ cpus="a76 a72"
 shapes="128x768x768 128x768x3072"
 engines="best xnnpack"
 install=1
-traffic_args="--order rows-outer --rows-per-tile 4"
+traffic_args="--order embert-arm"
 reuse=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -188,9 +188,15 @@ python3 benchmarks/arm/summarize.py "$out" --cpus "$cpus" --models "$models" --l
 # The memory side, which the block model cannot see: weight bytes from beyond
 # L1 for the GEMM's access order (--traffic-args).
 # shellcheck disable=SC2086  # lists of words
-{
-  echo
-  python3 benchmarks/arm/weight_traffic.py $traffic_args --models $models --lengths $lengths \
-    --json "$out/weight-traffic.json"
-} >>"$out/summary.md"
+if [ -n "$models" ]; then
+  {
+    echo
+    python3 benchmarks/arm/weight_traffic.py $traffic_args --models $models --lengths $lengths \
+      --json "$out/weight-traffic.json"
+    # 1 and 4 threads (a Pi's cores) from the 1-thread models, split as the SDK splits the work.
+    echo
+    python3 benchmarks/arm/threads_model.py "$out" --models $models --lengths $lengths --cpus $cpus --threads 4 \
+      --json "$out/threads.json"
+  } >>"$out/summary.md"
+fi
 cat "$out/summary.md"
