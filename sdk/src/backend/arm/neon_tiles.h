@@ -2,10 +2,9 @@
 // (qgemm_neon.cc: SMULL/SMLAL, qgemm_neon_dot.cc: SDOT). Each level's file
 // instantiates GemmPanels with its step, compiled for its own ISA.
 //
-// Weights are read in place: the model file's [N][K] rows are what these
-// kernels want, so a context on a Pi needs no packed copy of the weights
-// (RSS stays close to the mapped file, whatever options the file was
-// converted with).
+// Weights are read in place: the [N][K] rows of a file converted with the
+// default options are what these kernels want, so a context on a Pi needs
+// no packed copy of the weights (RSS stays close to the mapped file).
 //
 // Access order (what makes them fast on a device with little cache):
 // - Panels of 4 output channels are the outer loop and every row tile of the
