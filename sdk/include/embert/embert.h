@@ -228,10 +228,20 @@ typedef struct embert_context_options {
 void embert_context_options_init(embert_context_options* options);
 
 /* Exact arena size in bytes for a context of `model` with `options` (NULL:
- * defaults). It plans the context without building it. */
+ * defaults). It plans the context without building it. On failure *out_size
+ * is 0; for the reason (e.g. which option is wrong) use
+ * embert_context_arena_size_ex. */
 embert_status embert_context_arena_size(const embert_model* model,
                                         const embert_context_options* options,
                                         size_t* out_size);
+
+/* As embert_context_arena_size; on failure a NUL-terminated reason
+ * (truncated to `error_message_size`) is also written to `error_message` when
+ * it is not NULL ("" on success), as embert_context_create does. */
+embert_status embert_context_arena_size_ex(const embert_model* model,
+                                           const embert_context_options* options,
+                                           size_t* out_size, char* error_message,
+                                           size_t error_message_size);
 
 /*
  * Creates a context inside `arena` (EMBERT_ARENA_ALIGNMENT-aligned, at least
