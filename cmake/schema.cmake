@@ -2,8 +2,11 @@
 set(EMBERT_SCHEMA ${PROJECT_SOURCE_DIR}/schema/embert.fbs)
 set(EMBERT_SCHEMA_GEN_DIR ${CMAKE_BINARY_DIR}/generated)
 set(EMBERT_SCHEMA_HEADER ${EMBERT_SCHEMA_GEN_DIR}/schema/embert_generated.h)
+# Output directories are made by the command itself (the Makefile generators,
+# unlike Ninja, do not create them; flatc happens to, but need not).
 add_custom_command(
   OUTPUT ${EMBERT_SCHEMA_HEADER}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${EMBERT_SCHEMA_GEN_DIR}/schema
   COMMAND ${EMBERT_FLATC} --cpp --scoped-enums --gen-mutable -o ${EMBERT_SCHEMA_GEN_DIR}/schema ${EMBERT_SCHEMA}
   DEPENDS ${EMBERT_SCHEMA}
   COMMENT "flatc: schema/embert.fbs"

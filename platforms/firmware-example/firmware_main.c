@@ -105,9 +105,9 @@ int main(int argc, char** argv) {
     printf("model load failed: %s: %s\n", embert_status_string(st), err);
     return 1;
   }
-  st = embert_context_arena_size(model, &opt, &needed);
+  st = embert_context_arena_size_ex(model, &opt, &needed, err, sizeof err);
   if (st != EMBERT_STATUS_OK) {
-    printf("arena size failed: %s\n", embert_status_string(st));
+    printf("arena size failed: %s: %s\n", embert_status_string(st), err);
     embert_model_destroy(model);
     return 1;
   }

@@ -225,6 +225,12 @@ static void test_null_arguments(void) {
   CHECK(opt.invalid_utf8 == EMBERT_INVALID_UTF8_ERROR);
   CHECK_STATUS(embert_context_arena_size(NULL, &opt, &size), EMBERT_STATUS_INVALID_ARGUMENT);
   CHECK_STATUS(embert_context_arena_size(NULL, NULL, NULL), EMBERT_STATUS_INVALID_ARGUMENT);
+  err[0] = '\0';
+  size = 1;
+  CHECK_STATUS(embert_context_arena_size_ex(NULL, &opt, &size, err, sizeof err), EMBERT_STATUS_INVALID_ARGUMENT);
+  CHECK(size == 0);
+  CHECK(err[0] != '\0');
+  CHECK_STATUS(embert_context_arena_size_ex(NULL, NULL, NULL, NULL, 0), EMBERT_STATUS_INVALID_ARGUMENT);
 
   if (buffer_alloc(&arena, 4096, EMBERT_ARENA_ALIGNMENT)) {
     ctx = (embert_context*)(void*)junk;
@@ -469,6 +475,31 @@ static void test_arena(const embert_model* m, const model_facts* f) {
   opt.struct_size = 0;
   CHECK_STATUS(embert_context_arena_size(m, &opt, &size), EMBERT_STATUS_INVALID_ARGUMENT);
   opt.struct_size = sizeof opt;
+
+  /* The same checks with their messages: each names the option at fault. */
+  CHECK_STATUS(embert_context_arena_size_ex(m, &opt, &size, err, sizeof err), EMBERT_STATUS_OK);
+  CHECK(size == size32);
+  CHECK(err[0] == '\0');
+  opt.max_seq_len = f->max_seq_len + 1;
+  CHECK_STATUS(embert_context_arena_size_ex(m, &opt, &size, err, sizeof err), EMBERT_STATUS_INVALID_ARGUMENT);
+  CHECK(size == 0);
+  CHECK(strstr(err, "max_seq_len") != NULL);
+  opt.max_seq_len = 32 <= f->max_seq_len ? 32 : f->max_seq_len;
+  opt.engine = (embert_engine)77;
+  CHECK_STATUS(embert_context_arena_size_ex(m, &opt, &size, err, sizeof err), EMBERT_STATUS_INVALID_ARGUMENT);
+  CHECK(strstr(err, "engine") != NULL);
+  opt.engine = EMBERT_ENGINE_AUTO;
+  opt.struct_size = 0;
+  CHECK_STATUS(embert_context_arena_size_ex(m, &opt, &size, err, sizeof err), EMBERT_STATUS_INVALID_ARGUMENT);
+  CHECK(strstr(err, "struct_size") != NULL);
+  opt.struct_size = sizeof opt;
+  /* A short buffer gets a truncated, terminated message; NULL is accepted. */
+  opt.engine = (embert_engine)77;
+  memset(err, 'x', sizeof err);
+  CHECK_STATUS(embert_context_arena_size_ex(m, &opt, &size, err, 4), EMBERT_STATUS_INVALID_ARGUMENT);
+  CHECK(strlen(err) == 3);
+  CHECK_STATUS(embert_context_arena_size_ex(m, &opt, &size, NULL, 0), EMBERT_STATUS_INVALID_ARGUMENT);
+  opt.engine = EMBERT_ENGINE_AUTO;
 
   if (!buffer_alloc(&arena, size32, EMBERT_ARENA_ALIGNMENT)) {
     CHECK(!"out of memory");

@@ -176,10 +176,26 @@ typedef struct embert_context embert_context;
 /* Required alignment of the arena passed to embert_context_create. */
 #define EMBERT_ARENA_ALIGNMENT 64
 
+/*
+ * Compute engines: what runs the dense (fully connected) layers. Attention,
+ * softmax, LayerNorm, GELU and the task heads run on embert's own kernels
+ * whatever the engine.
+ *   AUTO       int8 files: embert's own int8 kernels at the fastest level
+ *              this CPU supports (chosen at run time). fp32 files: XNNPACK
+ *              when the library was built with it, else embert's portable
+ *              kernels.
+ *   REFERENCE  embert's portable C++ kernels (int8: the same integer
+ *              arithmetic as AUTO's kernels, bit for bit); no XNNPACK.
+ *   XNNPACK    today the same as AUTO: XNNPACK runs the dense layers of fp32
+ *              files only; int8 files run on embert's own int8 kernels.
+ *              EMBERT_STATUS_UNSUPPORTED when the library was built without
+ *              XNNPACK. What it does for int8 files may change.
+ * embert_context_engine_description() names the kernels a context uses.
+ */
 typedef enum embert_engine {
-  EMBERT_ENGINE_AUTO = 0,       /* fastest engine for this CPU */
-  EMBERT_ENGINE_REFERENCE = 1,  /* portable C++ kernels, exact integer arithmetic */
-  EMBERT_ENGINE_XNNPACK = 2     /* XNNPACK operators for the dense layers */
+  EMBERT_ENGINE_AUTO = 0,
+  EMBERT_ENGINE_REFERENCE = 1,
+  EMBERT_ENGINE_XNNPACK = 2
 } embert_engine;
 
 /* Input longer than max_seq_len: cut it (longest side first for pairs) or fail. */
@@ -212,10 +228,20 @@ typedef struct embert_context_options {
 void embert_context_options_init(embert_context_options* options);
 
 /* Exact arena size in bytes for a context of `model` with `options` (NULL:
- * defaults). It plans the context without building it. */
+ * defaults). It plans the context without building it. On failure *out_size
+ * is 0; for the reason (e.g. which option is wrong) use
+ * embert_context_arena_size_ex. */
 embert_status embert_context_arena_size(const embert_model* model,
                                         const embert_context_options* options,
                                         size_t* out_size);
+
+/* As embert_context_arena_size; on failure a NUL-terminated reason
+ * (truncated to `error_message_size`) is also written to `error_message` when
+ * it is not NULL ("" on success), as embert_context_create does. */
+embert_status embert_context_arena_size_ex(const embert_model* model,
+                                           const embert_context_options* options,
+                                           size_t* out_size, char* error_message,
+                                           size_t error_message_size);
 
 /*
  * Creates a context inside `arena` (EMBERT_ARENA_ALIGNMENT-aligned, at least
@@ -226,9 +252,9 @@ embert_status embert_context_arena_size(const embert_model* model,
  * EMBERT_STATUS_ARENA_TOO_SMALL and the message states the size needed.
  * Speed: when the model file was not packed for this CPU (bert-convert
  * --pack), the arena holds the weights, and on Linux an arena in 2 MB pages
- * runs short inputs faster (BERT-base, 16-32 tokens: 4-7 %): allocate it
- * 2 MB-aligned and call madvise(arena, size, MADV_HUGEPAGE), as the embert
- * tool does.
+ * can run short inputs faster: allocate it 2 MB-aligned and call
+ * madvise(arena, size, MADV_HUGEPAGE), as the embert tool does (measurements:
+ * benchmarks/RESULTS.md).
  */
 embert_status embert_context_create(const embert_model* model,
                                     const embert_context_options* options, void* arena,

@@ -53,18 +53,29 @@ void embert_context_options_init(embert_context_options* options) {
   options->invalid_utf8 = EMBERT_INVALID_UTF8_ERROR;
 }
 
-embert_status embert_context_arena_size(const embert_model* model,
-                                        const embert_context_options* options, size_t* out_size) {
-  if (model == nullptr || out_size == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  *out_size = 0;
+embert_status embert_context_arena_size_ex(const embert_model* model,
+                                           const embert_context_options* options, size_t* out_size,
+                                           char* error_message, size_t error_message_size) {
+  using embert::ReportTo;
+  using embert::Status;
+  if (out_size != nullptr) *out_size = 0;
+  if (model == nullptr || out_size == nullptr) {
+    return ReportTo(Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "model and out_size must not be NULL"),
+                    error_message, error_message_size);
+  }
   embert::ContextOptions resolved;
-  embert::Status s = embert::ResolveOptions(*model, options, &resolved);
-  if (!s.ok()) return s.code();
+  Status s = embert::ResolveOptions(*model, options, &resolved);
+  if (!s.ok()) return ReportTo(s, error_message, error_message_size);
   embert::Arena measuring;
   s = embert::BuildContext(*model, resolved, measuring, nullptr);
-  if (!s.ok()) return s.code();
+  if (!s.ok()) return ReportTo(s, error_message, error_message_size);
   *out_size = measuring.used();
-  return EMBERT_STATUS_OK;
+  return ReportTo(Status::Ok(), error_message, error_message_size);
+}
+
+embert_status embert_context_arena_size(const embert_model* model,
+                                        const embert_context_options* options, size_t* out_size) {
+  return embert_context_arena_size_ex(model, options, out_size, nullptr, 0);
 }
 
 embert_status embert_context_create(const embert_model* model,

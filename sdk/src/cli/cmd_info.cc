@@ -107,11 +107,12 @@ int RunInfo(const Options& options) {
   for (uint32_t n : lengths) {
     const embert_context_options o = ContextOptionsFor(options, n);
     size_t bytes = 0;
-    const embert_status s = embert_context_arena_size(model, &o, &bytes);
+    char message[512] = "";
+    const embert_status s = embert_context_arena_size_ex(model, &o, &bytes, message, sizeof message);
     if (s != EMBERT_STATUS_OK) {
       char what[64];
       std::snprintf(what, sizeof what, "arena size for max_seq_len %u", static_cast<unsigned>(n));
-      PrintStatusError(what, s, "");
+      PrintStatusError(what, s, message);
       return kExitRuntimeError;
     }
     w.BeginObject().Key("max_seq_len").Uint(n).Key("bytes").Uint(bytes).EndObject();

@@ -71,20 +71,10 @@ bool Session::LoadModel(const char* path) {
 
 bool Session::CreateContext(const embert_context_options& context_options) {
   size_t needed = 0;
-  embert_status s = embert_context_arena_size(model_, &context_options, &needed);
+  char message[512] = "";
+  embert_status s = embert_context_arena_size_ex(model_, &context_options, &needed, message, sizeof message);
   if (s != EMBERT_STATUS_OK) {
-    // embert_context_arena_size() has no message; embert_context_create()
-    // checks the options first and says what is wrong with them.
-    alignas(EMBERT_ARENA_ALIGNMENT) static unsigned char probe[EMBERT_ARENA_ALIGNMENT];
-    char message[512] = "";
-    embert_context* ctx = nullptr;
-    if (embert_context_create(model_, &context_options, probe, sizeof probe, &ctx, message,
-                              sizeof message) == s) {
-      PrintStatusError("cannot plan a context", s, message);
-    } else {
-      PrintStatusError("cannot plan a context (check --max-seq-len, --threads, --engine)", s, "");
-    }
-    embert_context_destroy(ctx);
+    PrintStatusError("cannot plan a context", s, message);
     return false;
   }
   const size_t size = RoundUpToArenaAlignment(needed == 0 ? 1 : needed);
@@ -98,7 +88,6 @@ bool Session::CreateContext(const embert_context_options& context_options) {
     return false;
   }
   arena_size_ = size;
-  char message[512] = "";
   s = embert_context_create(model_, &context_options, arena_, arena_size_, &context_, message,
                             sizeof message);
   if (s != EMBERT_STATUS_OK) {
