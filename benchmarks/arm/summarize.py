@@ -33,6 +33,12 @@ def load_optional(out, cpu, run):
         return json.load(f)
 
 
+def linear_macs(model, tokens):
+    """MACs of the linear layers of one encoder pass (QKV, attention output, FFN): ORT's int8 GEMMs."""
+    layers, hidden, inter = {"bert-base": (12, 768, 3072), "small": (4, 256, 1024)}[model]
+    return layers * tokens * (4 * hidden * hidden + 2 * hidden * inter)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -96,11 +102,11 @@ def main():
         print("\n### ONNX Runtime arm64: where the instructions are\n")
         print("MLAS int8 GEMM = blocks of libonnxruntime with SDOT/UDOT/SMLAL/SMULL/SADALP (the library has no "
               "symbols: blocks are named by their instructions); float vector = FMLA/FMUL on .4s (float GEMMs "
-              "of attention, GELU, LayerNorm, ...); outside ORT = blocks in other files (node, V8, libc).\n")
+              "of attention, GELU, LayerNorm, ...); outside ORT = blocks in other files (node, V8, libc). MAC/cycle of the int8 GEMM blocks: the linear layers' MACs over those blocks' cycles (fp32 runs: none).\n")
         print("| model | tokens | precision | cpu | M instructions | modelled ms | libonnxruntime alone: M instr. / ms | "
               "MLAS int8 GEMM: M instr. / ms | float vector: M instr. / ms | rest of ORT: M instr. / ms | "
-              "outside ORT: M instr. | negative diff.: M instr. |")
-        print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+              "MLAS int8 GEMM blocks: MAC/cycle | outside ORT: M instr. | negative diff.: M instr. |")
+        print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for (c, m, n, q), x in sorted(ort.items(), key=lambda kv: (kv[0][1], kv[0][3], int(kv[0][2]), kv[0][0])):
             parts = {"int8": [0.0, 0.0], "float": [0.0, 0.0], "rest": [0.0, 0.0]}
             for f in x["functions"]:
@@ -121,6 +127,7 @@ def main():
             print(f"| {m} | {n} | {q} | {c} | {x['instructions'] / 1e6:,.1f} | {x['ms']:,.1f} | "
                   f"{ort_ins / 1e6:,.1f} / {ort_ms:,.1f} | "
                   + " | ".join(f"{v[0] / 1e6:,.1f} / {v[1]:,.1f}" for v in parts.values())
+                  + (f" | {linear_macs(m, int(n)) / (parts['int8'][1] * x['ghz'] * 1e6):.2f}" if parts["int8"][1] else " | –")
                   + f" | {outside / 1e6:,.2f} | {x['negative_difference_instructions'] / 1e6:,.2f} |")
     if a.peers_only:
         return
