@@ -127,7 +127,7 @@ def main():
             print(f"| {m} | {n} | {q} | {c} | {x['instructions'] / 1e6:,.1f} | {x['ms']:,.1f} | "
                   f"{ort_ins / 1e6:,.1f} / {ort_ms:,.1f} | "
                   + " | ".join(f"{v[0] / 1e6:,.1f} / {v[1]:,.1f}" for v in parts.values())
-                  + (f" | {linear_macs(m, int(n)) / (parts['int8'][1] * x['ghz'] * 1e6):.2f}" if parts["int8"][1] else " | –")
+                  + (f" | {linear_macs(m, int(n)) / (parts['int8'][1] * x['ghz'] * 1e6):.2f}" if q == "int8" and parts["int8"][1] else " | –")
                   + f" | {outside / 1e6:,.2f} | {x['negative_difference_instructions'] / 1e6:,.2f} |")
     if a.peers_only:
         return
