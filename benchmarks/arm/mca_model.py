@@ -144,6 +144,8 @@ def name_unnamed(b, asm):
         kind = "int8-MAC code"
     elif ops & {"fcvtns", "fcvtas", "fcvtzs"} and ops & {"sqxtn", "sqxtn2", "sqxtun", "sqxtun2", "xtn", "xtn2"}:
         kind = "float-to-int8 code"
+    elif ops & {"fmla", "fmul"} and any(".4s" in l for l in (asm or "").splitlines()):
+        kind = "float-vector code"
     else:
         kind = "code"
     b["function"] = f"{lib}: unnamed {kind}"
@@ -260,6 +262,11 @@ def main():
         blocks, negative = subtract(blocks, read_counts(args.baseline))
     blocks = sorted(blocks.values(), key=lambda b: -b["count"] * b["n"])
     total = sum(b["count"] * b["n"] for b in blocks)
+    # Instructions per host file holding the block (the program, each shared
+    # library; "(anonymous)" = code QEMU found in no file: JIT code, vDSO).
+    per_file = collections.Counter()
+    for b in blocks:
+        per_file[os.path.basename(b["file"]) if b["file"] else "(anonymous)"] += b["count"] * b["n"]
     if total == 0:
         die("no instructions (the runs are identical?)")
     hot, acc = [], 0
@@ -327,6 +334,7 @@ def main():
         "coverage": acc / total, "unmodelled_instructions_at_1_ipc": cold_ins / p,
         "failed_blocks": failed, "failed_instructions_at_1_ipc": sum(f["instructions"] for f in failed) / p,
         "negative_difference_instructions": negative / p,
+        "files": {f: n / p for f, n in per_file.most_common()},
         "categories": cats, "functions": funcs, "hottest_blocks": hottest,
     }
     if args.macs:
@@ -357,6 +365,7 @@ def main():
                      f" M instructions) at 1 IPC: " + ", ".join(f"{x['function']} ({x['error']})" for x in failed[:5]))
     if negative:
         notes.append(f"{negative / p:,.0f} instructions of blocks executed less often than in the baseline")
+    notes.append("by file: " + ", ".join(f"{f} {100 * n / total:.2f} %" for f, n in per_file.most_common(6)))
     md.append("")
     md.append("; ".join(notes) + ".")
     md += ["", "| category | M instructions | M cycles | ms | % |", "|---|---:|---:|---:|---:|"]
