@@ -119,9 +119,8 @@ if [ $missing_model = 1 ]; then
 fi
 
 # --- runs ----------------------------------------------------------------------------------
-qemu_cpu() { case $1 in a76) echo cortex-a76 ;; a72) echo cortex-a72 ;; *) echo "unknown cpu $1" >&2; return 1 ;; esac; }
-mca_cpu() { case $1 in a76) echo neoverse-n1 ;; a72) echo cortex-a72 ;; esac; }
-ghz() { case $1 in a76) echo 2.4 ;; a72) echo 1.8 ;; esac; }
+# shellcheck source=benchmarks/arm/cores.sh
+. benchmarks/arm/cores.sh
 
 # count CPU OUTFILE PROGRAM ARGS...: one run under the plugin
 count() {
@@ -138,16 +137,6 @@ count() {
   mv "$file.tmp" "$file"
 }
 
-# Multiply-accumulates of one encoder pass: the four GEMMs of each layer, Q.K^T and P.V.
-encoder_macs() {
-  local layers hidden inter
-  case $1 in
-    bert-base) layers=12 hidden=768 inter=3072 ;;
-    small) layers=4 hidden=256 inter=1024 ;;
-    *) echo 0; return ;;
-  esac
-  echo $(( layers * ($2 * (4 * hidden * hidden + 2 * hidden * inter) + 2 * $2 * $2 * hidden) ))
-}
 
 mca() { python3 benchmarks/arm/mca_model.py --jobs 2 --cache-dir "$out/mca-cache" "$@" >/dev/null; }
 

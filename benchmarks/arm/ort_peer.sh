@@ -268,17 +268,8 @@ for m in $models; do
 done
 
 # --- runs --------------------------------------------------------------------------------
-qemu_cpu() { case $1 in a76) echo cortex-a76 ;; a72) echo cortex-a72 ;; *) die "unknown cpu $1" ;; esac; }
-mca_cpu() { case $1 in a76) echo neoverse-n1 ;; a72) echo cortex-a72 ;; esac; }
-ghz() { case $1 in a76) echo 2.4 ;; a72) echo 1.8 ;; esac; }
-encoder_macs() {  # the same definition as model.sh
-  local layers hidden inter
-  case $1 in
-    bert-base) layers=12 hidden=768 inter=3072 ;;
-    small) layers=4 hidden=256 inter=1024 ;;
-  esac
-  echo $((layers * ($2 * (4 * hidden * hidden + 2 * hidden * inter) + 2 * $2 * $2 * hidden)))
-}
+# shellcheck source=benchmarks/arm/cores.sh
+. benchmarks/arm/cores.sh
 
 # count ROOT CPU DIR CALLS MODEL LEN: one run under the plugin
 count() {

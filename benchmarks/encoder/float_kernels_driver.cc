@@ -26,18 +26,15 @@
 #include "kernels/float_neon.h"
 #include "kernels/gelu.h"
 #include "kernels/layer_norm.h"
+#include "bert_base_shapes.h"
 
 namespace {
 
-constexpr size_t kHidden = 768, kHeads = 12, kHeadDim = 64, kInter = 3072;
-
-std::vector<float> Random(size_t n, float sd, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> d(0.0f, sd);
-  std::vector<float> v(n);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
+using embert::bench::kHeadDim;
+using embert::bench::kHeads;
+using embert::bench::kHidden;
+using embert::bench::kInter;
+using embert::bench::Random;
 
 uint64_t Checksum(const std::vector<float>& v) {
   uint64_t h = 1469598103934665603ull;  // FNV-1a over the bits

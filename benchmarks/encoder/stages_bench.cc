@@ -18,20 +18,17 @@
 #include "kernels/activations.h"
 #include "kernels/attention.h"
 #include "kernels/layer_norm.h"
+#include "bert_base_shapes.h"
 
 namespace {
 
 using embert::qgemm::Kernels;
 
-constexpr size_t kHidden = 768, kHeads = 12, kHeadDim = 64, kInter = 3072;
-
-std::vector<float> Random(size_t n, float sd, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> d(0.0f, sd);
-  std::vector<float> v(n);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
+using embert::bench::kHeadDim;
+using embert::bench::kHeads;
+using embert::bench::kHidden;
+using embert::bench::kInter;
+using embert::bench::Random;
 
 // Quantize the input rows, then the GEMM, as an int8 linear layer runs.
 void BM_Linear(benchmark::State& state, size_t out, size_t in) {
