@@ -16,3 +16,11 @@ encoder_macs() {
   esac
   echo $(( layers * ($2 * (4 * hidden * hidden + 2 * hidden * inter) + 2 * $2 * $2 * hidden) ))
 }
+
+# build_plugin SO: the instruction-count plugin (a host .so), rebuilt when bbcount.c is newer.
+build_plugin() {
+  if [ ! -f "$1" ] || [ benchmarks/arm/bbcount.c -nt "$1" ]; then
+    echo "== building $1" >&2
+    cc -O2 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden -o "$1" benchmarks/arm/bbcount.c -lpthread
+  fi
+}

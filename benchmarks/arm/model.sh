@@ -27,6 +27,8 @@
 # start and exit cancel exactly. Runs are sequential; llvm-mca uses 2 workers.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=benchmarks/arm/cores.sh
+. benchmarks/arm/cores.sh
 
 build=build-aarch64-bench
 host_build=build
@@ -88,10 +90,7 @@ sysroot=$(platforms/raspberry-pi/setup-sysroot.sh aarch64 | tail -n 1)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 plugin=$out/bbcount.so
-if [ ! -f "$plugin" ] || [ benchmarks/arm/bbcount.c -nt "$plugin" ]; then
-  say "building $plugin"
-  cc -O2 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden -o "$plugin" benchmarks/arm/bbcount.c -lpthread
-fi
+build_plugin "$plugin"
 
 # --- the aarch64 build -----------------------------------------------------------------
 if [ ! -f "$build/build.ninja" ]; then
@@ -119,8 +118,6 @@ if [ $missing_model = 1 ]; then
 fi
 
 # --- runs ----------------------------------------------------------------------------------
-# shellcheck source=benchmarks/arm/cores.sh
-. benchmarks/arm/cores.sh
 
 # count CPU OUTFILE PROGRAM ARGS...: one run under the plugin
 count() {

@@ -41,6 +41,8 @@
 # ORT acts on come from the auxiliary vector (AT_HWCAP) that qemu -cpu sets.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=benchmarks/arm/cores.sh
+. benchmarks/arm/cores.sh
 repo=$(pwd)
 
 host_build=build
@@ -230,10 +232,7 @@ EOF
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 plugin=$out/bbcount.so
-if [ ! -f "$plugin" ] || [ benchmarks/arm/bbcount.c -nt "$plugin" ]; then
-  say "building $plugin"
-  cc -O2 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden -o "$plugin" benchmarks/arm/bbcount.c -lpthread
-fi
+build_plugin "$plugin"
 
 # --- models: ONNX fp32 and int8 from the benchmark weights --------------------------------
 hf_missing=0
@@ -268,8 +267,6 @@ for m in $models; do
 done
 
 # --- runs --------------------------------------------------------------------------------
-# shellcheck source=benchmarks/arm/cores.sh
-. benchmarks/arm/cores.sh
 
 # count ROOT CPU DIR CALLS MODEL LEN: one run under the plugin
 count() {
