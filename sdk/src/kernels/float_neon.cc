@@ -25,39 +25,85 @@ namespace {
 // operation. The clamps are min / max where their argument cannot be NaN
 // (or is replaced after a NaN: GELU), which equals the generic selects.
 
-EMBERT_NEON_INLINE float32x4_t FastExp4(float32x4_t in) {
-  const float32x4_t zero = vdupq_n_f32(0.0f);
-  const float32x4_t lo = vdupq_n_f32(-87.33654f);
-  const uint32x4_t nan = vmvnq_u32(vceqq_f32(in, in));
-  float32x4_t x = vbslq_f32(nan, zero, in);
-  x = vmaxq_f32(x, lo);
-  x = vminq_f32(x, vdupq_n_f32(88.72283f));
-  const float32x4_t round = vdupq_n_f32(12582912.0f);
-  // x * log2(e) + 1.5*2^23 is one fused step in the generic code, the
-  // subtraction another rounding.
-  const float32x4_t n = vsubq_f32(vfmaq_f32(round, x, vdupq_n_f32(1.44269504088896341f)), round);
-  const float32x4_t r =
-      vfmsq_f32(vfmsq_f32(x, n, vdupq_n_f32(0.693145751953125f)), n, vdupq_n_f32(1.428606765330187e-06f));
-  float32x4_t p = vdupq_n_f32(1.0f / 5040.0f);
-  p = vfmaq_f32(vdupq_n_f32(1.0f / 720.0f), p, r);
-  p = vfmaq_f32(vdupq_n_f32(1.0f / 120.0f), p, r);
-  p = vfmaq_f32(vdupq_n_f32(1.0f / 24.0f), p, r);
-  p = vfmaq_f32(vdupq_n_f32(1.0f / 6.0f), p, r);
-  p = vfmaq_f32(vdupq_n_f32(0.5f), p, r);
-  p = vfmaq_f32(vdupq_n_f32(1.0f), p, r);
-  p = vfmaq_f32(vdupq_n_f32(1.0f), p, r);
-  const int32x4_t ni = vcvtq_s32_f32(n);
-  // ni / 2 rounded toward zero, as C's division: add the sign bit first.
-  const int32x4_t sign = vreinterpretq_s32_u32(vshrq_n_u32(vreinterpretq_u32_s32(ni), 31));
-  const int32x4_t half = vshrq_n_s32(vaddq_s32(ni, sign), 1);
-  const int32x4_t bias = vdupq_n_s32(127);
-  const float32x4_t s1 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(half, bias), 23));
-  const float32x4_t s2 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vsubq_s32(ni, half), bias), 23));
-  const float32x4_t y = vmulq_f32(vmulq_f32(p, s1), s2);
-  return vbslq_f32(nan, in, vbslq_f32(vcleq_f32(x, lo), zero, y));
+// Addends of fused multiply-adds as vectors in memory. AArch64's FMLA adds
+// into its destination register, so `c + a * b` with c held in a register
+// (where the compiler hoists a constant) costs a copy of c first: a MOV on
+// the same two vector pipes as the arithmetic, one per polynomial step (20
+// of GELU's 88 vector operations per 8 values on the A76 model). Loaded fresh
+// from this table each time, on the load pipes that GELU's loop leaves idle,
+// the addend's register is the FMLA's destination. (Not in softmax's exp:
+// there the loop waits on its dependency chains, not on the vector pipes, and
+// the loads made it slower: 84 -> 91 cycles per 16 values on the A76 model.)
+// FreshTable's empty volatile asm hides the table's address from the
+// optimizer, so the loads are neither hoisted out of the loop nor shared
+// between calls.
+struct alignas(16) Vec4 {
+  float v[4];
+};
+constexpr Vec4 Splat(float x) { return Vec4{{x, x, x, x}}; }
+
+// FastExp's addends: the rounding constant, then the polynomial's from the
+// innermost step out.
+// Four copies, one per vector of FastExp4x4: with one, the compiler would
+// load each once and copy it for the four FMLAs.
+#define EMBERT_EXP_ADDENDS                                                                                   \
+  Splat(12582912.0f), Splat(1.0f / 720.0f), Splat(1.0f / 120.0f), Splat(1.0f / 24.0f), Splat(1.0f / 6.0f), \
+      Splat(0.5f), Splat(1.0f), Splat(1.0f)
+constexpr Vec4 kExpAddends[32] = {EMBERT_EXP_ADDENDS, EMBERT_EXP_ADDENDS, EMBERT_EXP_ADDENDS, EMBERT_EXP_ADDENDS};
+#undef EMBERT_EXP_ADDENDS
+// FastGeluErf's addends: P[4..0] in rows 0..4, Q[4..0] in rows 5..9.
+constexpr Vec4 kGeluAddends[10] = {Splat(kGeluErfP[4]), Splat(kGeluErfP[3]), Splat(kGeluErfP[2]),
+                                   Splat(kGeluErfP[1]), Splat(kGeluErfP[0]), Splat(kGeluErfQ[4]),
+                                   Splat(kGeluErfQ[3]), Splat(kGeluErfQ[2]), Splat(kGeluErfQ[1]),
+                                   Splat(kGeluErfQ[0])};
+
+EMBERT_NEON_INLINE const float* FreshTable(const Vec4* table) {
+  const float* p = table[0].v;
+  asm volatile("" : "+r"(p));
+  return p;
 }
 
-EMBERT_NEON_INLINE float32x4_t FastGeluErf4(float32x4_t x) {
+// FastExp on 4 x 4 floats, each step applied to the four vectors in turn:
+// the steps of one vector form a chain of ~25 dependent operations, and
+// written one vector after the other (as the compiler keeps them here, built
+// without the pre-allocation scheduler) the core's window saw one chain at a
+// time (84 cycles per 16 values on the A76 model; 62 interleaved).
+#define EMBERT_EACH for (int i = 0; i < 4; ++i)
+EMBERT_NEON_INLINE void FastExp4x4(float32x4_t (&v)[4], const float* c) {
+  const float32x4_t zero = vdupq_n_f32(0.0f);
+  const float32x4_t lo = vdupq_n_f32(-87.33654f);
+  const float32x4_t round = vdupq_n_f32(12582912.0f);
+  uint32x4_t nan[4];
+  float32x4_t x[4], n[4], r[4], p[4];
+  EMBERT_EACH nan[i] = vmvnq_u32(vceqq_f32(v[i], v[i]));
+  EMBERT_EACH x[i] = vbslq_f32(nan[i], zero, v[i]);
+  EMBERT_EACH x[i] = vmaxq_f32(x[i], lo);
+  EMBERT_EACH x[i] = vminq_f32(x[i], vdupq_n_f32(88.72283f));
+  // x * log2(e) + 1.5*2^23 is one fused step in the generic code, the
+  // subtraction another rounding.
+  EMBERT_EACH n[i] = vfmaq_f32(vld1q_f32(c + 32 * i), x[i], vdupq_n_f32(1.44269504088896341f));
+  EMBERT_EACH n[i] = vsubq_f32(n[i], round);
+  EMBERT_EACH r[i] = vfmsq_f32(x[i], n[i], vdupq_n_f32(0.693145751953125f));
+  EMBERT_EACH r[i] = vfmsq_f32(r[i], n[i], vdupq_n_f32(1.428606765330187e-06f));
+  EMBERT_EACH p[i] = vdupq_n_f32(1.0f / 5040.0f);
+  for (int k = 1; k < 8; ++k) {
+    EMBERT_EACH p[i] = vfmaq_f32(vld1q_f32(c + 32 * i + 4 * k), p[i], r[i]);
+  }
+  const int32x4_t bias = vdupq_n_s32(127);
+  EMBERT_EACH {
+    const int32x4_t ni = vcvtq_s32_f32(n[i]);
+    // ni / 2 rounded toward zero, as C's division: add the sign bit first.
+    const int32x4_t sign = vreinterpretq_s32_u32(vshrq_n_u32(vreinterpretq_u32_s32(ni), 31));
+    const int32x4_t half = vshrq_n_s32(vaddq_s32(ni, sign), 1);
+    const float32x4_t s1 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(half, bias), 23));
+    const float32x4_t s2 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vsubq_s32(ni, half), bias), 23));
+    const float32x4_t y = vmulq_f32(vmulq_f32(p[i], s1), s2);
+    v[i] = vbslq_f32(nan[i], v[i], vbslq_f32(vcleq_f32(x[i], lo), zero, y));
+  }
+}
+#undef EMBERT_EACH
+
+EMBERT_NEON_INLINE float32x4_t FastGeluErf4(float32x4_t x, const float* c) {
   const float32x4_t clamp = vdupq_n_f32(kGeluErfClamp);
   const float32x4_t neg_clamp = vdupq_n_f32(-kGeluErfClamp);
   float32x4_t z = vmulq_f32(x, vdupq_n_f32(0.70710678118654752f));
@@ -67,8 +113,8 @@ EMBERT_NEON_INLINE float32x4_t FastGeluErf4(float32x4_t x) {
   const float32x4_t u = vmulq_f32(vmulq_f32(z, z), vdupq_n_f32(kGeluErfInvClamp2));
   float32x4_t p = vdupq_n_f32(kGeluErfP[5]), q = vdupq_n_f32(kGeluErfQ[5]);
   for (int i = 4; i >= 0; --i) {
-    p = vfmaq_f32(vdupq_n_f32(kGeluErfP[i]), p, u);
-    q = vfmaq_f32(vdupq_n_f32(kGeluErfQ[i]), q, u);
+    p = vfmaq_f32(vld1q_f32(c + 4 * (4 - i)), p, u);
+    q = vfmaq_f32(vld1q_f32(c + 4 * (9 - i)), q, u);
   }
   float32x4_t erf = vdivq_f32(vmulq_f32(z, p), q);
   const float32x4_t one = vdupq_n_f32(1.0f);
@@ -86,6 +132,56 @@ EMBERT_NEON_INLINE float32x4_t FastGeluErf4(float32x4_t x) {
 // fused multiply-add per step from 0, as in the generic kernel.
 
 constexpr size_t kKeys = 16;  // = kAttentionLanes: the scratch's key padding
+
+// The 4 x 16 block both products spend their time in, as one asm loop:
+//   acc[r][b] = sum of a[r * a_stride + s] * b[s * b_stride + 4b .. 4b + 3]
+// for s in [0, 4 * steps) in order from 0, one FMLA by element per step and
+// vector, as the intrinsic loops below. Written in asm because GCC 12
+// allocates the 16 sums, 4 broadcast and 4 streamed vectors (24 of 32
+// registers) with six to eight register copies per 64 FMLAs — copies on the
+// same two vector pipes: 35 instead of 32 cycles per iteration on the A76
+// model. The sums are outputs only (an asm takes at most 30 operands and an
+// in-out counts twice), set to zero inside; the temporaries are v24-v31
+// (caller-saved), so the sums stay in v0-v23.
+#define EMBERT_FMLA_ROW(r, av, lane)                      \
+  "fmla %[a" #r "0].4s, v28.4s, " av ".s[" #lane "]\n\t" \
+  "fmla %[a" #r "1].4s, v29.4s, " av ".s[" #lane "]\n\t" \
+  "fmla %[a" #r "2].4s, v30.4s, " av ".s[" #lane "]\n\t" \
+  "fmla %[a" #r "3].4s, v31.4s, " av ".s[" #lane "]\n\t"
+#define EMBERT_FMLA_LANE(lane)                                                              \
+  "ldp q28, q29, [%[b]]\n\t"                                                                \
+  "ldp q30, q31, [%[b], #32]\n\t"                                                           \
+  "add %[b], %[b], %[bs]\n\t" EMBERT_FMLA_ROW(0, "v24", lane) EMBERT_FMLA_ROW(1, "v25", lane) \
+      EMBERT_FMLA_ROW(2, "v26", lane) EMBERT_FMLA_ROW(3, "v27", lane)
+#define EMBERT_ZERO_ROW(r) \
+  "movi %[a" #r "0].4s, #0\n\tmovi %[a" #r "1].4s, #0\n\tmovi %[a" #r "2].4s, #0\n\tmovi %[a" #r "3].4s, #0\n\t"
+
+EMBERT_NEON_INLINE void Fma4x16(float32x4_t (&acc)[4][4], const float* a, size_t a_stride, const float* b,
+                                size_t b_stride, size_t steps) {
+  const size_t as = a_stride * sizeof(float), bs = b_stride * sizeof(float);
+  asm volatile(EMBERT_ZERO_ROW(0) EMBERT_ZERO_ROW(1) EMBERT_ZERO_ROW(2) EMBERT_ZERO_ROW(3)
+               "cbz %[n], 2f\n\t"
+               "1:\n\t"
+               "ldr q24, [%[a]]\n\t"
+               "ldr q25, [%[a], %[as1]]\n\t"
+               "ldr q26, [%[a], %[as2]]\n\t"
+               "ldr q27, [%[a], %[as3]]\n\t"
+               "add %[a], %[a], #16\n\t" EMBERT_FMLA_LANE(0) EMBERT_FMLA_LANE(1) EMBERT_FMLA_LANE(2)
+                   EMBERT_FMLA_LANE(3)
+               "subs %[n], %[n], #1\n\t"
+               "b.ne 1b\n\t"
+               "2:\n\t"
+               : [a00] "=&w"(acc[0][0]), [a01] "=&w"(acc[0][1]), [a02] "=&w"(acc[0][2]), [a03] "=&w"(acc[0][3]),
+                 [a10] "=&w"(acc[1][0]), [a11] "=&w"(acc[1][1]), [a12] "=&w"(acc[1][2]), [a13] "=&w"(acc[1][3]),
+                 [a20] "=&w"(acc[2][0]), [a21] "=&w"(acc[2][1]), [a22] "=&w"(acc[2][2]), [a23] "=&w"(acc[2][3]),
+                 [a30] "=&w"(acc[3][0]), [a31] "=&w"(acc[3][1]), [a32] "=&w"(acc[3][2]), [a33] "=&w"(acc[3][3]),
+                 [a] "+r"(a), [b] "+r"(b), [n] "+r"(steps)
+               : [as1] "r"(as), [as2] "r"(2 * as), [as3] "r"(3 * as), [bs] "r"(bs)
+               : "memory", "cc", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+}
+#undef EMBERT_ZERO_ROW
+#undef EMBERT_FMLA_LANE
+#undef EMBERT_FMLA_ROW
 
 template <size_t kRows, int kLane>
 EMBERT_NEON_INLINE void ScoreStep(const float* k, const float32x4_t (&q)[kRows], float32x4_t (&acc)[kRows][4]) {
@@ -111,6 +207,11 @@ EMBERT_NEON_INLINE void Scores(const float* qs, const float* kt, size_t padded, 
     }
     const float* k = kt + j0;
     size_t d = 0;
+    if constexpr (kRows == 4) {
+      d = head_dim / 4 * 4;
+      Fma4x16(acc, qs, head_dim, k, padded, head_dim / 4);
+      k += d * padded;
+    }
     for (; d + 4 <= head_dim; d += 4, k += 4 * padded) {
       float32x4_t q[kRows];
       #pragma GCC unroll 4
@@ -177,10 +278,12 @@ EMBERT_NEON_INLINE float Softmax(float* s, size_t seq, size_t padded, const int3
   const float32x4_t max4 = vdupq_n_f32(max);
   float32x4_t lane_sum[4] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
   for (size_t j0 = 0; j0 < padded; j0 += kKeys) {
+    float32x4_t e[4];
+    for (size_t b = 0; b < 4; ++b) e[b] = vsubq_f32(vld1q_f32(s + j0 + 4 * b), max4);
+    FastExp4x4(e, FreshTable(kExpAddends));
     for (size_t b = 0; b < 4; ++b) {
-      const float32x4_t e = FastExp4(vsubq_f32(vld1q_f32(s + j0 + 4 * b), max4));
-      vst1q_f32(s + j0 + 4 * b, e);
-      lane_sum[b] = vaddq_f32(lane_sum[b], e);
+      vst1q_f32(s + j0 + 4 * b, e[b]);
+      lane_sum[b] = vaddq_f32(lane_sum[b], e[b]);
     }
   }
   return 1.0f / ReduceLanes<false>(lane_sum);
@@ -212,6 +315,11 @@ EMBERT_NEON_INLINE void ContextBlock(const float* p, size_t padded, const float*
   }
   const float* vj = v + d0;
   size_t j = 0;
+  if constexpr (kRows == 4 && kBlocks == 4) {
+    j = seq / 4 * 4;
+    Fma4x16(acc, p, padded, vj, v_stride, seq / 4);
+    vj += j * v_stride;
+  }
   for (; j + 4 <= seq; j += 4, vj += 4 * v_stride) {
     float32x4_t p4[kRows];
     #pragma GCC unroll 4
@@ -312,24 +420,35 @@ void AttentionNeon(const AttentionArgs& a, size_t h0, size_t h1) {
   }
 }
 
-// Two vectors per step: the division's latency is shared by two independent
-// chains. The tail goes through a padded vector, lane-wise the same
+// Four vectors per step (then two, then one): the division's latency is
+// shared by independent chains (A72 model: 100 -> 92 cycles per 8 values;
+// the A76 is at its vector pipes' limit either way, ~37 with the divisions). The tail goes through a padded vector, lane-wise the same
 // arithmetic as the scalar FastGeluErf of the generic tail.
 void GeluErfNeon(float* x, size_t x_stride, size_t rows, size_t cols) {
   for (size_t r = 0; r < rows; ++r) {
     float* row = x + r * x_stride;
     size_t c = 0;
+    for (; c + 16 <= cols; c += 16) {
+      const float32x4_t a = FastGeluErf4(vld1q_f32(row + c), FreshTable(kGeluAddends));
+      const float32x4_t b = FastGeluErf4(vld1q_f32(row + c + 4), FreshTable(kGeluAddends));
+      const float32x4_t d = FastGeluErf4(vld1q_f32(row + c + 8), FreshTable(kGeluAddends));
+      const float32x4_t e = FastGeluErf4(vld1q_f32(row + c + 12), FreshTable(kGeluAddends));
+      vst1q_f32(row + c, a);
+      vst1q_f32(row + c + 4, b);
+      vst1q_f32(row + c + 8, d);
+      vst1q_f32(row + c + 12, e);
+    }
     for (; c + 8 <= cols; c += 8) {
-      const float32x4_t a = FastGeluErf4(vld1q_f32(row + c));
-      const float32x4_t b = FastGeluErf4(vld1q_f32(row + c + 4));
+      const float32x4_t a = FastGeluErf4(vld1q_f32(row + c), FreshTable(kGeluAddends));
+      const float32x4_t b = FastGeluErf4(vld1q_f32(row + c + 4), FreshTable(kGeluAddends));
       vst1q_f32(row + c, a);
       vst1q_f32(row + c + 4, b);
     }
-    for (; c + 4 <= cols; c += 4) vst1q_f32(row + c, FastGeluErf4(vld1q_f32(row + c)));
+    for (; c + 4 <= cols; c += 4) vst1q_f32(row + c, FastGeluErf4(vld1q_f32(row + c), FreshTable(kGeluAddends)));
     if (c < cols) {
       float tail[4] = {};
       std::memcpy(tail, row + c, (cols - c) * sizeof(float));
-      vst1q_f32(tail, FastGeluErf4(vld1q_f32(tail)));
+      vst1q_f32(tail, FastGeluErf4(vld1q_f32(tail), FreshTable(kGeluAddends)));
       std::memcpy(row + c, tail, (cols - c) * sizeof(float));
     }
   }

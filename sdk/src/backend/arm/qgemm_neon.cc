@@ -34,10 +34,13 @@ void GemmMlal(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1) {
 // time, bit for bit:
 // - the maximum: a compare and select per lane keeps the reference's "a NaN
 //   never wins"; a maximum does not depend on the order it is taken in;
-// - the values: FMAXNM / FMINNM clamp to [-127, 127] first (they return the
+// - the values: FMAXNM clamps to -127 from below first (it returns the
 //   number where the reference's comparisons send a NaN to -127; a product
-//   is never a signalling NaN), then FCVTNS rounds to nearest-even — the
-//   same as rounding first, as the bounds are integers.
+//   is never a signalling NaN), FCVTNS rounds to nearest-even, and the
+//   saturating narrows (SQXTN) clamp to 127 from above — the same as the
+//   reference's clamp before rounding, as the bounds are integers (a value
+//   above 127 rounds to 127 or more, and +inf converts to INT32_MAX). One
+//   operation fewer per 4 values than an FMINNM: 18 vector operations per 16.
 // AArch64 only: ARMv7 NEON flushes subnormals to zero where the reference
 // (VFP) keeps them. kMul: the per-column multiplier (smoothing), hoisted out
 // of the loops so that each is one straight block. kQuads: the row goes to
@@ -72,16 +75,16 @@ void QuantizeRow(const float* x, const float* mul, size_t cols, int8_t* q, size_
     return;
   }
   const float inv = 127.0f / absmax;
-  const float32x4_t lo = vdupq_n_f32(-127.0f), hi = vdupq_n_f32(127.0f);
+  const float32x4_t lo = vdupq_n_f32(-127.0f);
   int8_t* row = q + ActivationOffset(kLayout, m, 0, q_stride);
   for (size_t c = 0; c < c16; c += 16) {
     int32x4_t t[4];
     for (size_t u = 0; u < 4; ++u) {
-      t[u] = vcvtnq_s32_f32(vminnmq_f32(vmaxnmq_f32(vmulq_n_f32(load(c + 4 * u), inv), lo), hi));
+      t[u] = vcvtnq_s32_f32(vmaxnmq_f32(vmulq_n_f32(load(c + 4 * u), inv), lo));
     }
-    const int16x8_t h0 = vcombine_s16(vmovn_s32(t[0]), vmovn_s32(t[1]));
-    const int16x8_t h1 = vcombine_s16(vmovn_s32(t[2]), vmovn_s32(t[3]));
-    const int8x16_t b = vcombine_s8(vmovn_s16(h0), vmovn_s16(h1));
+    const int16x8_t h0 = vqmovn_high_s32(vqmovn_s32(t[0]), t[1]);
+    const int16x8_t h1 = vqmovn_high_s32(vqmovn_s32(t[2]), t[3]);
+    const int8x16_t b = vqmovn_high_s16(vqmovn_s16(h0), h1);
     if constexpr (kQuads) {
       // Values c..c+15 are 4 steps of 4: one 4-byte lane per 16-byte step.
       int8_t* dst = row + c * 4;

@@ -35,8 +35,16 @@ constexpr size_t kPanel = 8;  // channels per panel
 struct Panel {
   const int8_t* w[kPanel];  // channel rows; past the right edge the last channel again
   size_t n, nr;
-  float32x4_t b_scales[2], bias[2];  // of the 8 channels, where all are real (nr = 8)
+  // Of the 8 channels, where all are real (nr = 8): scales, and the bias
+  // (kNoBias without one). The bias stays in memory: the epilogue's FMLA
+  // adds into its destination, so a bias held in a register would be copied
+  // before every one of them; loaded after each store (which may alias it)
+  // it is a fresh register each time.
+  float32x4_t b_scales[2];
+  const float* bias;
 };
+
+alignas(16) constexpr float kNoBias[kPanel] = {};
 
 // The 4 channels' sums (lanes = the quad's rows) as the quad's 4 rows (lanes
 // = channels): a 4x4 transpose. (By value: through a pointer GCC keeps the
@@ -86,6 +94,88 @@ inline __attribute__((always_inline)) void Step(const int8_t* const* a, const in
   }
 }
 
+// Two quads x the panel over K's first `steps` * 16 values, as one asm loop
+// with the sums of Step<2> (acc[q][j], from zero; the order of integer sums
+// does not change them). Written in asm because GCC 12 allocates the 16
+// sums, 8 weight and 4 activation vectors (28 of 32 registers) with two
+// register copies per 64 SDOTs, on the same two vector pipes: 33 instead of
+// 32 cycles per iteration on the A76 model, 3 % of every GEMM with K <= 2560.
+// The sums are outputs only (an asm takes at most 30 operands and an in-out
+// counts twice), set to zero inside; the weight rows are walked in x9-x16 and
+// the vector temporaries are v20-v31, so the sums stay in v0-v19.
+#define EMBERT_SDOT_LANE(q, lane, av)                                   \
+  "sdot %[a" #q "0].4s, " av ".16b, v24.4b[" #lane "]\n\t"             \
+  "sdot %[a" #q "1].4s, " av ".16b, v25.4b[" #lane "]\n\t"             \
+  "sdot %[a" #q "2].4s, " av ".16b, v26.4b[" #lane "]\n\t"             \
+  "sdot %[a" #q "3].4s, " av ".16b, v27.4b[" #lane "]\n\t"             \
+  "sdot %[a" #q "4].4s, " av ".16b, v28.4b[" #lane "]\n\t"             \
+  "sdot %[a" #q "5].4s, " av ".16b, v29.4b[" #lane "]\n\t"             \
+  "sdot %[a" #q "6].4s, " av ".16b, v30.4b[" #lane "]\n\t"             \
+  "sdot %[a" #q "7].4s, " av ".16b, v31.4b[" #lane "]\n\t"
+#define EMBERT_SDOT_QUAD(q, ptr)                                               \
+  "ldp q20, q21, [%[" ptr "]], #32\n\t"                                        \
+  "ldp q22, q23, [%[" ptr "]], #32\n\t" EMBERT_SDOT_LANE(q, 0, "v20")         \
+      EMBERT_SDOT_LANE(q, 1, "v21") EMBERT_SDOT_LANE(q, 2, "v22") EMBERT_SDOT_LANE(q, 3, "v23")
+#define EMBERT_ZERO_QUAD(q)                                                                    \
+  "movi %[a" #q "0].4s, #0\n\tmovi %[a" #q "1].4s, #0\n\tmovi %[a" #q "2].4s, #0\n\t"          \
+  "movi %[a" #q "3].4s, #0\n\tmovi %[a" #q "4].4s, #0\n\tmovi %[a" #q "5].4s, #0\n\t"          \
+  "movi %[a" #q "6].4s, #0\n\tmovi %[a" #q "7].4s, #0\n\t"
+
+inline __attribute__((always_inline)) void TwoQuadSums(const Panel& p, const int8_t* a0, const int8_t* a1,
+                                                       size_t steps, int32x4_t (&acc)[2][kPanel]) {
+  asm volatile(EMBERT_ZERO_QUAD(0) EMBERT_ZERO_QUAD(1)
+               "cbz %[n], 2f\n\t"
+               "ldp x9, x10, [%[w]]\n\t"
+               "ldp x11, x12, [%[w], #16]\n\t"
+               "ldp x13, x14, [%[w], #32]\n\t"
+               "ldp x15, x16, [%[w], #48]\n\t"
+               "1:\n\t"
+               "ldr q24, [x9], #16\n\t"
+               "ldr q25, [x10], #16\n\t"
+               "ldr q26, [x11], #16\n\t"
+               "ldr q27, [x12], #16\n\t"
+               "ldr q28, [x13], #16\n\t"
+               "ldr q29, [x14], #16\n\t"
+               "ldr q30, [x15], #16\n\t"
+               "ldr q31, [x16], #16\n\t" EMBERT_SDOT_QUAD(0, "q0") EMBERT_SDOT_QUAD(1, "q1")
+               "subs %[n], %[n], #1\n\t"
+               "b.ne 1b\n\t"
+               "2:\n\t"
+               : [a00] "=&w"(acc[0][0]), [a01] "=&w"(acc[0][1]), [a02] "=&w"(acc[0][2]), [a03] "=&w"(acc[0][3]),
+                 [a04] "=&w"(acc[0][4]), [a05] "=&w"(acc[0][5]), [a06] "=&w"(acc[0][6]), [a07] "=&w"(acc[0][7]),
+                 [a10] "=&w"(acc[1][0]), [a11] "=&w"(acc[1][1]), [a12] "=&w"(acc[1][2]), [a13] "=&w"(acc[1][3]),
+                 [a14] "=&w"(acc[1][4]), [a15] "=&w"(acc[1][5]), [a16] "=&w"(acc[1][6]), [a17] "=&w"(acc[1][7]),
+                 [q0] "+r"(a0), [q1] "+r"(a1), [n] "+r"(steps)
+               : [w] "r"(p.w)
+               : "memory", "cc", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "v20", "v21", "v22", "v23",
+                 "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+}
+#undef EMBERT_ZERO_QUAD
+#undef EMBERT_SDOT_QUAD
+#undef EMBERT_SDOT_LANE
+
+// The edges of a tile: rows outside [m0, m1) and channels past nr are not
+// stored. Out of line, so that the sums of the common full tile stay in
+// registers (inline, GCC kept them on the stack for both paths).
+template <size_t kQuads>
+__attribute__((noinline)) void StoreEdgeTile(const GemmArgs& g, const Panel& p, size_t quad0, size_t m0, size_t m1,
+                                             const int32x4_t (&acc)[kQuads][kPanel]) {
+  for (size_t q = 0; q < kQuads; ++q) {
+    const size_t row0 = (quad0 + q) * 4;
+    for (size_t half = 0; half < kPanel / 4; ++half) {
+      const size_t n = p.n + half * 4;
+      if (half * 4 >= p.nr) break;
+      const size_t count = p.nr - half * 4 < 4 ? p.nr - half * 4 : 4;
+      int32x4_t rows[4];
+      Transpose(acc[q][4 * half], acc[q][4 * half + 1], acc[q][4 * half + 2], acc[q][4 * half + 3], rows);
+      for (size_t i = 0; i < 4; ++i) {
+        const size_t m = row0 + i;
+        if (m >= m0 && m < m1) StoreRow(g, rows[i], m, n, count);
+      }
+    }
+  }
+}
+
 // Quads [quad0, quad0 + kQuads) x the panel; stores rows [m0, m1) only.
 template <size_t kQuads>
 inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& p, size_t quad0, size_t m0,
@@ -99,7 +189,25 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& 
 #pragma GCC unroll 8
     for (size_t j = 0; j < kPanel; ++j) acc[q][j] = vdupq_n_s32(0);
   }
-  for (size_t k = 0; k < k16; k += 16) {
+  if constexpr (kQuads == 2) {
+    TwoQuadSums(p, a[0], a[1], K / 16, acc);
+    if (k16 != K) {
+      // The last K % 16 values (as below), summed apart and added: one path
+      // into the epilogue, so the sums need not wait for it on the stack.
+      alignas(16) int8_t tail[kPanel][16] = {};
+      Panel t = p;
+      for (size_t j = 0; j < kPanel; ++j) {
+        std::memcpy(tail[j], p.w[j] + k16, K - k16);
+        t.w[j] = tail[j];
+      }
+      int32x4_t more[2][kPanel];
+      TwoQuadSums(t, a[0] + k16 * 4, a[1] + k16 * 4, 1, more);
+      for (size_t q = 0; q < 2; ++q) {
+        for (size_t j = 0; j < kPanel; ++j) acc[q][j] = vaddq_s32(acc[q][j], more[q][j]);
+      }
+    }
+  }
+  for (size_t k = 0; kQuads != 2 && k < k16; k += 16) {
     int8x16_t w[kPanel];
 #pragma GCC unroll 8
     for (size_t j = 0; j < kPanel; ++j) w[j] = vld1q_s8(p.w[j] + k);
@@ -107,7 +215,7 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& 
     for (size_t q = 0; q < kQuads; ++q) ak[q] = a[q] + k * 4;
     Step<kQuads>(ak, w, acc);
   }
-  if (k16 != K) {
+  if (kQuads != 2 && k16 != K) {
     // The last K % 16 values: weight rows end at K (a vector load could
     // leave the model's buffer), so they are copied, zero padded; the
     // activations are zero padded to PaddedK already.
@@ -138,30 +246,19 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& 
         int32x4_t rows[4];
         Transpose(acc[q][4 * half], acc[q][4 * half + 1], acc[q][4 * half + 2], acc[q][4 * half + 3], rows);
         float* o = out + row0 * stride + p.n + half * 4;
-        const float32x4_t b = p.b_scales[half], bias = p.bias[half];
-        vst1q_f32(o, vfmaq_f32(bias, vcvtq_f32_s32(rows[0]), vmulq_laneq_f32(b, a_scales, 0)));
-        vst1q_f32(o + stride, vfmaq_f32(bias, vcvtq_f32_s32(rows[1]), vmulq_laneq_f32(b, a_scales, 1)));
-        vst1q_f32(o + 2 * stride, vfmaq_f32(bias, vcvtq_f32_s32(rows[2]), vmulq_laneq_f32(b, a_scales, 2)));
-        vst1q_f32(o + 3 * stride, vfmaq_f32(bias, vcvtq_f32_s32(rows[3]), vmulq_laneq_f32(b, a_scales, 3)));
+        const float32x4_t b = p.b_scales[half];
+        const float* bias = p.bias + half * 4;
+        vst1q_f32(o, vfmaq_f32(vld1q_f32(bias), vcvtq_f32_s32(rows[0]), vmulq_laneq_f32(b, a_scales, 0)));
+        vst1q_f32(o + stride, vfmaq_f32(vld1q_f32(bias), vcvtq_f32_s32(rows[1]), vmulq_laneq_f32(b, a_scales, 1)));
+        vst1q_f32(o + 2 * stride,
+                  vfmaq_f32(vld1q_f32(bias), vcvtq_f32_s32(rows[2]), vmulq_laneq_f32(b, a_scales, 2)));
+        vst1q_f32(o + 3 * stride,
+                  vfmaq_f32(vld1q_f32(bias), vcvtq_f32_s32(rows[3]), vmulq_laneq_f32(b, a_scales, 3)));
       }
     }
     return;
   }
-  // The edges: rows outside [m0, m1) and channels past nr are not stored.
-  for (size_t q = 0; q < kQuads; ++q) {
-    const size_t row0 = (quad0 + q) * 4;
-    for (size_t half = 0; half < kPanel / 4; ++half) {
-      const size_t n = p.n + half * 4;
-      if (half * 4 >= p.nr) break;
-      const size_t count = p.nr - half * 4 < 4 ? p.nr - half * 4 : 4;
-      int32x4_t rows[4];
-      Transpose(acc[q][4 * half], acc[q][4 * half + 1], acc[q][4 * half + 2], acc[q][4 * half + 3], rows);
-      for (size_t i = 0; i < 4; ++i) {
-        const size_t m = row0 + i;
-        if (m >= m0 && m < m1) StoreRow(g, rows[i], m, n, count);
-      }
-    }
-  }
+  StoreEdgeTile<kQuads>(g, p, quad0, m0, m1, acc);
 }
 
 }  // namespace
@@ -181,8 +278,8 @@ void GemmDot(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1) {
     for (size_t h = 0; h < 2; ++h) {
       const bool real = p.nr == kPanel;  // else the edge path reads the arrays itself
       p.b_scales[h] = real ? vld1q_f32(g.b_scales + n + 4 * h) : vdupq_n_f32(0.0f);
-      p.bias[h] = real && g.bias ? vld1q_f32(g.bias + n + 4 * h) : vdupq_n_f32(0.0f);
     }
+    p.bias = p.nr == kPanel && g.bias ? g.bias + n : kNoBias;
     size_t quad = quad_begin;
     if (two_quads) {
       for (; quad + 2 <= quad_end; quad += 2) Tile<2>(g, p, quad, m0, m1);
