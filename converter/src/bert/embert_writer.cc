@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "backend/pack_layouts.h"
+#include "format/pack_layouts.h"
 #include "bert/quantize.h"
 #include "bert/smoothing.h"
 #include "core/xxhash64.h"

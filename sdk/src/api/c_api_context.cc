@@ -3,6 +3,7 @@
 
 #include "api/c_api_util.h"
 #include "context/context.h"
+#include "encoder/encoder.h"
 #include "encoder/heads.h"
 
 namespace {

@@ -10,8 +10,8 @@
 #include <cstdint>
 
 #include "backend/linear.h"
+#include "context/observer.h"
 #include "core/status.h"
-#include "encoder/observer.h"
 #include "memory/arena.h"
 #include "model/model.h"
 #include "tokenizer/tokenizer.h"
@@ -103,9 +103,6 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
 
 // Releases what a built context holds outside the arena (operators, pool).
 void TeardownContext(embert_context* ctx);
-
-// Runs the encoder on the current input, once per input.
-Status Encode(embert_context* ctx);
 
 }  // namespace embert
 

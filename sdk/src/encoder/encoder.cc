@@ -1,10 +1,11 @@
 // The BERT encoder on the context's current input: embeddings, then post-LN
 // layers of self-attention and feed-forward, each followed by residual add
 // and LayerNorm.
+#include "encoder/encoder.h"
+
 #include <cstdio>
 
 #include "backend/split_rows.h"
-#include "context/context.h"
 #include "kernels/activations.h"
 #include "kernels/attention.h"
 #include "kernels/embedding.h"
@@ -30,7 +31,7 @@ void AttentionTile(void* context, size_t h0, size_t count) {
 
 // Row-wise kernels split across the pool (backend/split_rows.h).
 struct ActivateTask {
-  schema::HiddenAct act;
+  kernels::Activation act;
   float* x;
   size_t cols;
 };
@@ -130,7 +131,7 @@ Status Encode(embert_context* ctx) {
     Observe(ctx, l, "intermediate.input", ctx->hidden, nullptr, H);
     ops.intermediate.Run(engine, ctx->hidden, S, ctx->wide);
     Observe(ctx, l, "intermediate.output", ctx->wide, nullptr, I);
-    ActivateTask activate{d.act, ctx->wide, I};
+    ActivateTask activate{HiddenActivation(d.act), ctx->wide, I};
     SplitRows(ctx->pool, ActivateRows, &activate, S);
     Observe(ctx, l, "output.input", ctx->wide, nullptr, I);
     ops.output.Run(engine, ctx->wide, S, ctx->branch);

@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "core/xxhash64.h"
-#include "backend/pack_layouts.h"
+#include "format/pack_layouts.h"
 #include "model/model.h"
 
 namespace embert {

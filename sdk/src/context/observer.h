@@ -1,8 +1,8 @@
 // A hook that sees the encoder's intermediate activations: the converter
 // records their ranges on calibration text, and tests compare the int8 and
 // fp32 paths layer by layer. Not part of the C API; nullptr in normal runs.
-#ifndef EMBERT_SDK_ENCODER_OBSERVER_H_
-#define EMBERT_SDK_ENCODER_OBSERVER_H_
+#ifndef EMBERT_SDK_CONTEXT_OBSERVER_H_
+#define EMBERT_SDK_CONTEXT_OBSERVER_H_
 
 #include <cstddef>
 
@@ -23,4 +23,4 @@ class ActivationObserver {
 
 }  // namespace embert
 
-#endif  // EMBERT_SDK_ENCODER_OBSERVER_H_
+#endif  // EMBERT_SDK_CONTEXT_OBSERVER_H_
