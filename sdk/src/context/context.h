@@ -10,8 +10,8 @@
 #include <cstdint>
 
 #include "backend/linear.h"
-#include "context/observer.h"
 #include "core/status.h"
+#include "embert/embert_experimental.h"
 #include "memory/arena.h"
 #include "model/model.h"
 #include "tokenizer/tokenizer.h"
@@ -60,7 +60,9 @@ struct embert_context {
   bool has_input = false;
   bool masked = false;          // some attention_mask entry is 0
   bool encoded = false;         // hidden holds the encoder output of the input
-  embert::ActivationObserver* observer = nullptr;  // tools and tests only
+  // embert_experimental_set_observer: sees the encoder's activations (tools).
+  embert_observer observer = nullptr;
+  void* observer_user = nullptr;
 
   // Encoder.
   embert::EmbeddingsView embeddings;

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "core/status.h"
+#include "format/format.h"
 #include "format/weights.h"
 #include "schema/embert_generated.h"
 #include "tokenizer/tokenizer.h"
@@ -20,9 +21,6 @@ namespace embert {
 // Takes or drops a reference to the model (contexts do); the last drop frees it.
 void RetainModel(const embert_model* model);
 void ReleaseModel(const embert_model* model);
-
-// The newest schema version this SDK reads (see schema/embert.fbs history).
-constexpr uint32_t kSchemaVersion = 1;
 
 struct BertDims {
   uint32_t vocab = 0;
