@@ -93,7 +93,7 @@ void BM_Gelu(benchmark::State& state) {
     state.PauseTiming();
     x = x0;
     state.ResumeTiming();
-    embert::kernels::Activate(embert::schema::HiddenAct::GELU, x.data(), kInter, seq, kInter);
+    embert::kernels::Activate(embert::kernels::Activation::kGeluErf, x.data(), kInter, seq, kInter);
     benchmark::DoNotOptimize(x.data());
   }
 }

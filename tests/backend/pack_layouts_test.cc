@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "backend/pack_layouts.h"
+#include "format/pack_layouts.h"
 
 namespace embert::qgemm {
 namespace {

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "bert/sha256.h"
-#include "core/xxhash64.h"
+#include "format/xxhash64.h"
 #include "embert/embert.h"
 #include "schema/embert_generated.h"
 

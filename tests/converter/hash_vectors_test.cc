@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "bert/sha256.h"
-#include "core/xxhash64.h"
+#include "format/xxhash64.h"
 
 namespace {
 

@@ -313,7 +313,7 @@ def case_classifier_int8_and_fp32():
         check(tok["max_seq_len"] == 32 and tok["do_lower_case"] and tok["strip_accents"] == "FOLLOW_LOWER_CASE" and
               tok["tokenize_chinese_chars"], "cls-int8: tokenizer flags %s" % {k: v for k, v in tok.items()
                                                                                   if k != "vocab"})
-        with open(os.path.join(ARGS.root, "sdk", "src", "tokenizer", "tokenizer.h")) as f:
+        with open(os.path.join(ARGS.root, "sdk", "src", "format", "vocab_index.h")) as f:
             fmt = int(re.search(r"kVocabIndexFormat = (\d+);", f.read()).group(1))
         check(tok["vocab_index_format"] == fmt, "cls-int8: vocab_index_format %s" % tok["vocab_index_format"])
 

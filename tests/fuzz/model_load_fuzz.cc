@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "core/xxhash64.h"
+#include "format/xxhash64.h"
 #include "embert/embert.h"
 #include "schema/embert_generated.h"
 

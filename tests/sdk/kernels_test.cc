@@ -57,17 +57,17 @@ TEST(LayerNorm, MatchesDefinitionWithResidualAndOutlierDims) {
 
 TEST(Activations, GeluErfTanhAndRelu) {
   std::vector<float> v = {-6.0f, -1.5f, -0.1f, 0.0f, 0.3f, 2.0f, 8.0f};
-  for (auto act : {schema::HiddenAct::GELU, schema::HiddenAct::GELU_TANH, schema::HiddenAct::RELU}) {
+  for (auto act : {Activation::kGeluErf, Activation::kGeluTanh, Activation::kRelu}) {
     std::vector<float> y = v;
     Activate(act, y.data(), y.size(), 1, y.size());
     for (size_t i = 0; i < v.size(); ++i) {
       const double x = v[i];
       double e = 0;
-      if (act == schema::HiddenAct::GELU) e = 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
-      if (act == schema::HiddenAct::GELU_TANH) {
+      if (act == Activation::kGeluErf) e = 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+      if (act == Activation::kGeluTanh) {
         e = 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
       }
-      if (act == schema::HiddenAct::RELU) e = x > 0 ? x : 0;
+      if (act == Activation::kRelu) e = x > 0 ? x : 0;
       EXPECT_NEAR(y[i], e, 1e-6) << static_cast<int>(act) << " at " << x;
     }
   }

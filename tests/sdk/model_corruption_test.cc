@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/xxhash64.h"
+#include "format/xxhash64.h"
 #include "embert/embert.h"
 #include "schema/embert_generated.h"
 

@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "core/xxhash64.h"
+#include "format/xxhash64.h"
 
 namespace embert {
 namespace {

@@ -1,14 +1,14 @@
 #include "bert/calibration.h"
 
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
 
-#include "context/context.h"
 #include "embert/embert.h"
+#include "embert/embert_experimental.h"
+#include "format/activation_names.h"
 #include "readers/convert_error.h"
 
 namespace embert::convert {
@@ -65,10 +65,24 @@ class Session {
   embert_context* ctx_ = nullptr;
 };
 
-class RangeRecorder : public ActivationObserver {
+// Records into `user`, an observer of the type T, through the SDK's
+// experimental observer (embert_experimental.h).
+template <typename T>
+void ObserveInto(void* user, embert_observation_point point, uint32_t layer, const float* a,
+                 const float* addend, size_t rows, size_t cols, size_t stride) {
+  static_cast<T*>(user)->Observe(point, layer, a, addend, rows, cols, stride);
+}
+
+template <typename T>
+void SetObserver(embert_context* ctx, T* observer) {
+  embert_experimental_set_observer(ctx, observer ? ObserveInto<T> : nullptr, observer);
+}
+
+class RangeRecorder {
  public:
-  void Observe(const char* name, const float* a, const float* addend, size_t rows, size_t cols,
-               size_t stride) override {
+  void Observe(embert_observation_point point, uint32_t layer, const float* a, const float* addend,
+               size_t rows, size_t cols, size_t stride) {
+    const std::string name = format::ActivationName(point, layer);
     ActivationStat& s = stats_[name];
     if (s.name.empty()) {
       s.name = name;
@@ -96,13 +110,11 @@ class RangeRecorder : public ActivationObserver {
 };
 
 // Keeps a copy of every layer's output of the last run.
-class LayerCapture : public ActivationObserver {
+class LayerCapture {
  public:
-  void Observe(const char* name, const float* a, const float* addend, size_t rows, size_t cols,
-               size_t stride) override {
-    unsigned layer = 0;
-    char tail[16] = {0};
-    if (std::sscanf(name, "layers.%u.%15s", &layer, tail) != 2 || std::strcmp(tail, "output") != 0) return;
+  void Observe(embert_observation_point point, uint32_t layer, const float* a, const float* addend,
+               size_t rows, size_t cols, size_t stride) {
+    if (point != EMBERT_OBSERVE_LAYER_OUTPUT) return;
     if (layer >= outputs_.size()) outputs_.resize(layer + 1);
     std::vector<float>& out = outputs_[layer];
     out.resize(rows * cols);
@@ -135,14 +147,14 @@ std::vector<ActivationStat> RecordActivationRanges(const std::vector<uint8_t>& f
                                                    const std::vector<std::string>& lines) {
   Session s(fp32_model);
   RangeRecorder recorder;
-  s.ctx()->observer = &recorder;
+  SetObserver(s.ctx(), &recorder);
   for (const auto& line : lines) {
     if (!s.Input(line)) continue;
     const float* h;
     size_t rows, cols;
     embert_hidden_states(s.ctx(), &h, &rows, &cols);
   }
-  s.ctx()->observer = nullptr;
+  SetObserver<RangeRecorder>(s.ctx(), nullptr);
   return recorder.Take();
 }
 
@@ -150,8 +162,8 @@ Agreement CompareModels(const std::vector<uint8_t>& fp32_model, const std::vecto
                         const std::vector<std::string>& lines) {
   Session ref(fp32_model), q(int8_model);
   LayerCapture ref_layers, q_layers;
-  ref.ctx()->observer = &ref_layers;
-  q.ctx()->observer = &q_layers;
+  SetObserver(ref.ctx(), &ref_layers);
+  SetObserver(q.ctx(), &q_layers);
   Agreement a;
   double error_sum = 0;
   size_t error_count = 0;
@@ -198,8 +210,8 @@ Agreement CompareModels(const std::vector<uint8_t>& fp32_model, const std::vecto
   }
   a.mean_logit_error = error_count ? error_sum / error_count : 0;
   for (double& e : a.layer_relative_error) e /= a.texts ? double(a.texts) : 1.0;
-  ref.ctx()->observer = nullptr;
-  q.ctx()->observer = nullptr;
+  SetObserver<LayerCapture>(ref.ctx(), nullptr);
+  SetObserver<LayerCapture>(q.ctx(), nullptr);
   return a;
 }
 

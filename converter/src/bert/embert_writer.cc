@@ -3,21 +3,20 @@
 #include <algorithm>
 #include <cstring>
 
-#include "backend/pack_layouts.h"
 #include "bert/quantize.h"
 #include "bert/smoothing.h"
-#include "core/xxhash64.h"
+#include "format/format.h"
+#include "format/pack_layouts.h"
+#include "format/vocab_index.h"
+#include "format/xxhash64.h"
 #include "readers/convert_error.h"
 #include "schema/embert_generated.h"
-#include "tokenizer/tokenizer.h"
 
 namespace embert::convert {
 namespace {
 
 namespace fb = flatbuffers;
 namespace s = embert::schema;
-
-constexpr size_t kAlignment = 64;
 
 class Writer {
  public:
@@ -28,7 +27,7 @@ class Writer {
   }
 
   uint32_t AddBuffer(const void* data, size_t bytes) {
-    builder_.ForceVectorAlignment(bytes, 1, kAlignment);
+    builder_.ForceVectorAlignment(bytes, 1, format::kAlignment);
     const auto v = builder_.CreateVector(static_cast<const uint8_t*>(data), bytes);
     buffers_.push_back(s::CreateBuffer(builder_, v));
     return static_cast<uint32_t>(buffers_.size() - 1);
@@ -143,7 +142,7 @@ class Writer {
     // Tokenizer.
     const TokenizerSettings& t = m.tokenizer;
     const std::vector<uint8_t> index = tok::BuildVocabIndex(t.vocab);
-    builder_.ForceVectorAlignment(index.size(), 1, kAlignment);
+    builder_.ForceVectorAlignment(index.size(), 1, format::kAlignment);
     const auto index_v = builder_.CreateVector(index);
     const auto vocab_v = builder_.CreateVectorOfStrings(t.vocab);
     const auto special_v = builder_.CreateVector(t.special_ids);
@@ -189,7 +188,7 @@ class Writer {
 
     const s::Checksum zero(0);
     s::ModelBuilder mb(builder_);
-    mb.add_schema_version(kSchemaVersion);
+    mb.add_schema_version(format::kSchemaVersion);
     mb.add_config(config);
     mb.add_tokenizer(tokenizer);
     mb.add_quantization(quantization);
@@ -220,7 +219,7 @@ class Writer {
   static void Seal(std::vector<uint8_t>* out) {
     const auto* model = s::GetModel(out->data());
     for (const auto* b : *model->buffers()) {
-      if (b->data() && (b->data()->data() - out->data()) % kAlignment != 0) {
+      if (b->data() && (b->data()->data() - out->data()) % format::kAlignment != 0) {
         throw ConvertError("internal: a weight buffer is not 64-byte aligned");
       }
     }

@@ -12,9 +12,6 @@
 
 namespace embert::convert {
 
-// Version of schema/embert.fbs this converter writes.
-constexpr uint32_t kSchemaVersion = 1;
-
 struct ActivationStat {
   std::string name;
   float min = 0;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "embert/embert_experimental.h"
+#include "format/activation_names.h"
+
 namespace embert::convert {
 namespace {
 
@@ -51,10 +54,14 @@ std::vector<LinearInputGroup> EncoderLinearInputs(const BertModel& model) {
   for (size_t i = 0; i < model.layers.size(); ++i) {
     const LayerWeights& l = model.layers[i];
     const std::string p = "layers." + std::to_string(i) + ".";
-    groups.push_back({p + "attention.input", {{p + "query", &l.query}, {p + "key", &l.key}, {p + "value", &l.value}}});
-    groups.push_back({p + "attention_output.input", {{p + "attention_output", &l.attention_output}}});
-    groups.push_back({p + "intermediate.input", {{p + "intermediate", &l.intermediate}}});
-    groups.push_back({p + "output.input", {{p + "output", &l.output}}});
+    const auto input = [i](embert_observation_point point) {
+      return format::ActivationName(point, static_cast<uint32_t>(i));
+    };
+    groups.push_back({input(EMBERT_OBSERVE_ATTENTION_INPUT),
+                      {{p + "query", &l.query}, {p + "key", &l.key}, {p + "value", &l.value}}});
+    groups.push_back({input(EMBERT_OBSERVE_ATTENTION_OUTPUT_INPUT), {{p + "attention_output", &l.attention_output}}});
+    groups.push_back({input(EMBERT_OBSERVE_INTERMEDIATE_INPUT), {{p + "intermediate", &l.intermediate}}});
+    groups.push_back({input(EMBERT_OBSERVE_OUTPUT_INPUT), {{p + "output", &l.output}}});
   }
   return groups;
 }

@@ -18,10 +18,21 @@
 #include "bert/hf_files.h"
 #include "bert/sha256.h"
 #include "embert/embert.h"
+#include "schema/embert_generated.h"
 
 namespace {
 
 using namespace embert::convert;
+
+// --pack CPU: the packed layout (schema Layout) whose kernels that CPU runs.
+struct PackChoice {
+  const char* cpu;
+  embert::schema::Layout layout;
+};
+constexpr PackChoice kPackChoices[] = {
+    {"avx512-vnni", embert::schema::Layout::DOT_U8_W32},
+    {"avx-vnni", embert::schema::Layout::DOT_U8_W16},
+};
 
 const char kUsage[] =
     "usage: bert-convert INPUT -o OUT.embert [--quantize int8|fp32] [--max-seq-len N]\n"
@@ -116,8 +127,12 @@ Args Parse(int argc, char** argv) {
       a.static_activations = v == "static";
     } else if (arg == "--pack") {
       const std::string v = value();
-      if (v != "avx512-vnni" && v != "avx-vnni") Usage("--pack is avx512-vnni or avx-vnni");
-      a.pack_layout = v == "avx512-vnni" ? 2 : 1;  // schema Layout DOT_U8_W32 / DOT_U8_W16
+      const PackChoice* choice = nullptr;
+      for (const PackChoice& c : kPackChoices) {
+        if (v == c.cpu) choice = &c;
+      }
+      if (choice == nullptr) Usage("--pack is avx512-vnni or avx-vnni");
+      a.pack_layout = static_cast<uint8_t>(choice->layout);
     } else if (arg == "--no-smoothing") {
       a.smoothing = false;
     } else if (arg == "--quiet" || arg == "-q") {

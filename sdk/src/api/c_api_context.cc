@@ -3,7 +3,9 @@
 
 #include "api/c_api_util.h"
 #include "context/context.h"
+#include "encoder/encoder.h"
 #include "encoder/heads.h"
+#include "embert/embert_experimental.h"
 
 namespace {
 
@@ -127,6 +129,13 @@ void embert_context_destroy(embert_context* context) {
   const embert_model* model = context->model;
   embert::TeardownContext(context);
   embert::ReleaseModel(model);
+}
+
+embert_status embert_experimental_set_observer(embert_context* ctx, embert_observer observer, void* user) {
+  if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  ctx->observer = observer;
+  ctx->observer_user = user;
+  return EMBERT_STATUS_OK;
 }
 
 const char* embert_context_last_error(const embert_context* context) {

@@ -9,6 +9,7 @@
 #include <new>
 
 #include "api/c_api_util.h"
+#include "format/format.h"
 #include "model/model.h"
 
 #ifndef EMBERT_VERSION_STRING
@@ -37,7 +38,7 @@ uint32_t embert_version_number(void) {
   return EMBERT_VERSION_MAJOR * 10000 + EMBERT_VERSION_MINOR * 100 + EMBERT_VERSION_PATCH;
 }
 
-uint32_t embert_schema_version(void) { return embert::kSchemaVersion; }
+uint32_t embert_schema_version(void) { return embert::format::kSchemaVersion; }
 
 const char* embert_status_string(embert_status status) {
   switch (status) {

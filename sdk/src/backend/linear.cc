@@ -3,8 +3,8 @@
 #include <cmath>
 #include <limits>
 
-#include "backend/pack_layouts.h"
 #include "backend/split_rows.h"
+#include "format/pack_layouts.h"
 
 #if defined(EMBERT_WITH_XNNPACK)
 #include <xnnpack.h>

@@ -15,7 +15,7 @@
 #include "backend/qgemm.h"
 #include "core/status.h"
 #include "memory/arena.h"
-#include "model/model.h"
+#include "format/weights.h"
 
 struct xnn_operator;
 

@@ -11,7 +11,7 @@
 
 #include "backend/linear.h"
 #include "core/status.h"
-#include "encoder/observer.h"
+#include "embert/embert_experimental.h"
 #include "memory/arena.h"
 #include "model/model.h"
 #include "tokenizer/tokenizer.h"
@@ -60,7 +60,9 @@ struct embert_context {
   bool has_input = false;
   bool masked = false;          // some attention_mask entry is 0
   bool encoded = false;         // hidden holds the encoder output of the input
-  embert::ActivationObserver* observer = nullptr;  // tools and tests only
+  // embert_experimental_set_observer: sees the encoder's activations (tools).
+  embert_observer observer = nullptr;
+  void* observer_user = nullptr;
 
   // Encoder.
   embert::EmbeddingsView embeddings;
@@ -103,9 +105,6 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
 
 // Releases what a built context holds outside the arena (operators, pool).
 void TeardownContext(embert_context* ctx);
-
-// Runs the encoder on the current input, once per input.
-Status Encode(embert_context* ctx);
 
 }  // namespace embert
 

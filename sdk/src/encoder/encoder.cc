@@ -1,10 +1,9 @@
 // The BERT encoder on the context's current input: embeddings, then post-LN
 // layers of self-attention and feed-forward, each followed by residual add
 // and LayerNorm.
-#include <cstdio>
+#include "encoder/encoder.h"
 
 #include "backend/split_rows.h"
-#include "context/context.h"
 #include "kernels/activations.h"
 #include "kernels/attention.h"
 #include "kernels/embedding.h"
@@ -30,7 +29,7 @@ void AttentionTile(void* context, size_t h0, size_t count) {
 
 // Row-wise kernels split across the pool (backend/split_rows.h).
 struct ActivateTask {
-  schema::HiddenAct act;
+  kernels::Activation act;
   float* x;
   size_t cols;
 };
@@ -61,12 +60,10 @@ void AddLayerNormRows(const embert_context* ctx, float* x, const float* residual
   SplitRows(ctx->pool, LayerNormRows, &t, rows);
 }
 
-void Observe(embert_context* ctx, uint32_t layer, const char* point, const float* a,
+void Observe(embert_context* ctx, uint32_t layer, embert_observation_point point, const float* a,
              const float* addend, size_t cols) {
   if (ctx->observer == nullptr) return;
-  char name[64];
-  std::snprintf(name, sizeof name, "layers.%u.%s", layer, point);
-  ctx->observer->Observe(name, a, addend, ctx->count, cols, cols);
+  ctx->observer(ctx->observer_user, point, layer, a, addend, ctx->count, cols, cols);
 }
 
 }  // namespace
@@ -84,9 +81,7 @@ Status Encode(embert_context* ctx) {
 
   kernels::Embed(ctx->embeddings, H, ctx->input_ids, ctx->token_type_ids, S, d.layer_norm_eps,
                  ctx->hidden);
-  if (ctx->observer != nullptr) {
-    ctx->observer->Observe("embeddings.output", ctx->hidden, nullptr, S, H, H);
-  }
+  Observe(ctx, 0, EMBERT_OBSERVE_EMBEDDINGS_OUTPUT, ctx->hidden, nullptr, H);
 
   AttentionTask attention;
   attention.args.q = ctx->wide;
@@ -105,7 +100,7 @@ Status Encode(embert_context* ctx) {
 
   for (uint32_t l = 0; l < d.layers; ++l) {
     const LayerOps& ops = ctx->layers[l];
-    Observe(ctx, l, "attention.input", ctx->hidden, nullptr, H);
+    Observe(ctx, l, EMBERT_OBSERVE_ATTENTION_INPUT, ctx->hidden, nullptr, H);
     if (ops.query.SharesQuantizedInputWith(ops.key) && ops.query.SharesQuantizedInputWith(ops.value)) {
       ops.query.Quantize(engine, ctx->hidden, S);  // once for the three projections
       ops.query.RunQuantized(engine, S, ctx->wide);
@@ -122,22 +117,22 @@ Status Encode(embert_context* ctx) {
     } else {
       kernels::Attention(attention.args, 0, d.heads);
     }
-    Observe(ctx, l, "attention_output.input", ctx->attended, nullptr, H);
+    Observe(ctx, l, EMBERT_OBSERVE_ATTENTION_OUTPUT_INPUT, ctx->attended, nullptr, H);
     ops.attention_output.Run(engine, ctx->attended, S, ctx->branch);
-    Observe(ctx, l, "attention_norm.input", ctx->hidden, ctx->branch, H);
+    Observe(ctx, l, EMBERT_OBSERVE_ATTENTION_NORM_INPUT, ctx->hidden, ctx->branch, H);
     AddLayerNormRows(ctx, ctx->hidden, ctx->branch, S, H, ops.attention_norm.gamma, ops.attention_norm.beta,
                      d.layer_norm_eps);
-    Observe(ctx, l, "intermediate.input", ctx->hidden, nullptr, H);
+    Observe(ctx, l, EMBERT_OBSERVE_INTERMEDIATE_INPUT, ctx->hidden, nullptr, H);
     ops.intermediate.Run(engine, ctx->hidden, S, ctx->wide);
-    Observe(ctx, l, "intermediate.output", ctx->wide, nullptr, I);
-    ActivateTask activate{d.act, ctx->wide, I};
+    Observe(ctx, l, EMBERT_OBSERVE_INTERMEDIATE_OUTPUT, ctx->wide, nullptr, I);
+    ActivateTask activate{HiddenActivation(d.act), ctx->wide, I};
     SplitRows(ctx->pool, ActivateRows, &activate, S);
-    Observe(ctx, l, "output.input", ctx->wide, nullptr, I);
+    Observe(ctx, l, EMBERT_OBSERVE_OUTPUT_INPUT, ctx->wide, nullptr, I);
     ops.output.Run(engine, ctx->wide, S, ctx->branch);
-    Observe(ctx, l, "output_norm.input", ctx->hidden, ctx->branch, H);
+    Observe(ctx, l, EMBERT_OBSERVE_OUTPUT_NORM_INPUT, ctx->hidden, ctx->branch, H);
     AddLayerNormRows(ctx, ctx->hidden, ctx->branch, S, H, ops.output_norm.gamma, ops.output_norm.beta,
                      d.layer_norm_eps);
-    Observe(ctx, l, "output", ctx->hidden, nullptr, H);
+    Observe(ctx, l, EMBERT_OBSERVE_LAYER_OUTPUT, ctx->hidden, nullptr, H);
   }
   ctx->encoded = true;
   return Status::Ok();

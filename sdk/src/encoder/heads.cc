@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "encoder/encoder.h"
 #include "kernels/activations.h"
 #include "kernels/layer_norm.h"
 
@@ -139,7 +140,7 @@ Status FillMask(embert_context* ctx, size_t top_k, embert_mask_predictions* out)
     // transform: dense + activation + LayerNorm, on the [MASK] rows only.
     float* transformed = ctx->attended;  // free once the encoder has run
     ctx->mlm_transform.Run(ctx->head_engine, ctx->mlm_rows, masks, transformed);
-    kernels::Activate(d.act, transformed, H, masks, H);
+    kernels::Activate(HiddenActivation(d.act), transformed, H, masks, H);
     kernels::AddLayerNorm(transformed, H, nullptr, 0, masks, H, ctx->mlm_norm.gamma,
                           ctx->mlm_norm.beta, d.layer_norm_eps);
     for (size_t m = 0; m < masks; ++m) {

@@ -8,13 +8,13 @@
 
 namespace embert::kernels {
 
-EMBERT_VECTORIZE void Activate(schema::HiddenAct act, float* x, size_t x_stride, size_t rows, size_t cols) {
+EMBERT_VECTORIZE void Activate(Activation act, float* x, size_t x_stride, size_t rows, size_t cols) {
   constexpr float kSqrt2OverPi = 0.79788456080286535588f;
   switch (act) {
-    case schema::HiddenAct::GELU:
+    case Activation::kGeluErf:
       GeluErf(x, x_stride, rows, cols);  // its own file: fused multiply-adds where the CPU has them
       return;
-    case schema::HiddenAct::GELU_TANH:
+    case Activation::kGeluTanh:
       for (size_t r = 0; r < rows; ++r) {
         float* row = x + r * x_stride;
         for (size_t c = 0; c < cols; ++c) {
@@ -23,7 +23,7 @@ EMBERT_VECTORIZE void Activate(schema::HiddenAct act, float* x, size_t x_stride,
         }
       }
       return;
-    case schema::HiddenAct::RELU:
+    case Activation::kRelu:
       for (size_t r = 0; r < rows; ++r) {
         float* row = x + r * x_stride;
         for (size_t c = 0; c < cols; ++c) row[c] = row[c] > 0.0f ? row[c] : 0.0f;

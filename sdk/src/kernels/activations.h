@@ -3,14 +3,17 @@
 #define EMBERT_SDK_KERNELS_ACTIVATIONS_H_
 
 #include <cstddef>
-
-#include "schema/embert_generated.h"
+#include <cstdint>
 
 namespace embert::kernels {
 
+// The FFN activations BERT configs name (the encoder maps the model's
+// schema::HiddenAct to these).
+enum class Activation : uint8_t { kGeluErf, kGeluTanh, kRelu };
+
 // The FFN activation named by the config (erf GELU, tanh GELU or ReLU) on
 // `rows` rows of `cols` floats.
-void Activate(schema::HiddenAct act, float* x, size_t x_stride, size_t rows, size_t cols);
+void Activate(Activation act, float* x, size_t x_stride, size_t rows, size_t cols);
 
 void Tanh(float* x, size_t n);
 

@@ -11,6 +11,8 @@
 #include <cstdint>
 
 #include "core/status.h"
+#include "format/format.h"
+#include "format/weights.h"
 #include "schema/embert_generated.h"
 #include "tokenizer/tokenizer.h"
 
@@ -19,9 +21,6 @@ namespace embert {
 // Takes or drops a reference to the model (contexts do); the last drop frees it.
 void RetainModel(const embert_model* model);
 void ReleaseModel(const embert_model* model);
-
-// The newest schema version this SDK reads (see schema/embert.fbs history).
-constexpr uint32_t kSchemaVersion = 1;
 
 struct BertDims {
   uint32_t vocab = 0;
@@ -37,40 +36,9 @@ struct BertDims {
   schema::HiddenAct act = schema::HiddenAct::GELU;
 };
 
-// A 2-D weight: fp32 rows, or int8 rows with one scale per row.
-struct MatrixView {
-  bool int8 = false;
-  uint8_t layout = 0;  // schema::Layout: 0 row-major, else packed (int8 linear weights only)
-  const void* data = nullptr;
-  const float* scales = nullptr;  // int8 only
-  uint32_t rows = 0;
-  uint32_t cols = 0;
-};
-
-struct LinearView {
-  MatrixView weight;         // [out][in]
-  const float* bias = nullptr;
-  const float* smoothing = nullptr;  // [in] divisors, or nullptr
-  float input_scale = 0;             // > 0: static activation scale (int8 only)
-  uint32_t in = 0;
-  uint32_t out = 0;
-};
-
-struct LayerNormView {
-  const float* gamma = nullptr;
-  const float* beta = nullptr;
-};
-
 struct LayerView {
   LinearView query, key, value, attention_output, intermediate, output;
   LayerNormView attention_norm, output_norm;
-};
-
-struct EmbeddingsView {
-  MatrixView word;          // [vocab][hidden]
-  const float* position = nullptr;   // [max_positions][hidden]
-  const float* token_type = nullptr; // [type_vocab][hidden]
-  LayerNormView norm;
 };
 
 struct MaskedLmView {

@@ -6,8 +6,9 @@
 #include <cmath>
 #include <cstring>
 
-#include "core/xxhash64.h"
-#include "backend/pack_layouts.h"
+#include "format/format.h"
+#include "format/pack_layouts.h"
+#include "format/xxhash64.h"
 #include "model/model.h"
 
 namespace embert {
@@ -15,7 +16,6 @@ namespace {
 
 using schema::DType;
 
-constexpr size_t kWeightAlignment = 64;
 // Generous bounds that keep every size computation far from overflow.
 constexpr uint32_t kMaxDim = 1u << 16;
 constexpr uint32_t kMaxVocab = 1u << 22;
@@ -49,11 +49,11 @@ class Checker {
     if (bytes == nullptr) return Invalid(what, "buffer has no data");
     *data = bytes->data();
     *size = bytes->size();
-    if (reinterpret_cast<uintptr_t>(*data) % kWeightAlignment != 0) {
+    if (reinterpret_cast<uintptr_t>(*data) % format::kAlignment != 0) {
       return Status::Error(EMBERT_STATUS_MISALIGNED,
                            "invalid model: %s: data not %zu-byte aligned (file not written by "
                            "bert-convert, or loaded from a misaligned address)",
-                           what, kWeightAlignment);
+                           what, format::kAlignment);
     }
     return Status::Ok();
   }
@@ -367,10 +367,10 @@ Status VerifyModel(embert_model* m) {
   m->root = schema::GetModel(m->data);
   const uint32_t version = m->root->schema_version();
   if (version == 0) return Invalid("schema_version", "missing");
-  if (version > kSchemaVersion) {
+  if (version > format::kSchemaVersion) {
     return Status::Error(EMBERT_STATUS_UNSUPPORTED_VERSION,
                          "model schema version %u is newer than this library reads (%u)", version,
-                         kSchemaVersion);
+                         format::kSchemaVersion);
   }
   EMBERT_RETURN_IF_ERROR(CheckChecksum(*m));
   EMBERT_RETURN_IF_ERROR(CheckDims(m->root->config(), m->root->tokenizer(), &m->dims));

@@ -14,18 +14,13 @@
 #include "core/span.h"
 #include "core/status.h"
 #include "embert/embert.h"
+#include "format/vocab_index.h"
 
 namespace embert::tok {
 
 namespace detail {
 struct VocabProbe;
 }
-
-// Version of the VocabIndex byte format; stored in the model beside it.
-constexpr uint32_t kVocabIndexFormat = 1;
-
-// Converter side: the lookup table for `vocab` (id = position).
-std::vector<uint8_t> BuildVocabIndex(const std::vector<std::string>& vocab);
 
 // A verified, read-only view of the bytes BuildVocabIndex wrote.
 class VocabIndex {

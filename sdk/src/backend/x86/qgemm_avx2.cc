@@ -4,7 +4,7 @@
 #include "backend/x86/gemm_tiles.h"
 #include "backend/x86/isa_madd_ymm.h"
 #include "backend/x86/kernels_x86.h"
-#include "backend/pack_layouts.h"
+#include "format/pack_layouts.h"
 
 namespace embert::qgemm::x86 {
 namespace {

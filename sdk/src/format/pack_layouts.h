@@ -19,8 +19,8 @@
 // so a micro-tile reads one contiguous stream: per step, panel_vecs units of
 // `lanes` x 4 products each. Padding (K beyond k, channels beyond n) is the
 // value of a zero weight; the activations' own padding is zero too.
-#ifndef EMBERT_SDK_BACKEND_PACK_LAYOUTS_H_
-#define EMBERT_SDK_BACKEND_PACK_LAYOUTS_H_
+#ifndef EMBERT_SDK_FORMAT_PACK_LAYOUTS_H_
+#define EMBERT_SDK_FORMAT_PACK_LAYOUTS_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -57,4 +57,4 @@ void UnpackDotU8(const PackLayout& layout, const void* packed, size_t n, size_t 
 
 }  // namespace embert::qgemm
 
-#endif  // EMBERT_SDK_BACKEND_PACK_LAYOUTS_H_
+#endif  // EMBERT_SDK_FORMAT_PACK_LAYOUTS_H_

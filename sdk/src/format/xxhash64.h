@@ -1,7 +1,7 @@
 // XXH64 (Yann Collet's xxHash, 64-bit), for the model file checksum: fast
 // enough to verify a 110 MB BERT-base file in ~10 ms on load.
-#ifndef EMBERT_SDK_CORE_XXHASH64_H_
-#define EMBERT_SDK_CORE_XXHASH64_H_
+#ifndef EMBERT_SDK_FORMAT_XXHASH64_H_
+#define EMBERT_SDK_FORMAT_XXHASH64_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -29,4 +29,4 @@ class Xxh64Stream {
 
 }  // namespace embert
 
-#endif  // EMBERT_SDK_CORE_XXHASH64_H_
+#endif  // EMBERT_SDK_FORMAT_XXHASH64_H_

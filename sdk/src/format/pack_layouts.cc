@@ -1,4 +1,4 @@
-#include "backend/pack_layouts.h"
+#include "format/pack_layouts.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "core/xxhash64.h"
+#include "format/xxhash64.h"
 
 #include <cstring>
 
