@@ -41,6 +41,7 @@ struct alignas(16) Vec4 {
   float v[4];
 };
 constexpr Vec4 Splat(float x) { return Vec4{{x, x, x, x}}; }
+constexpr Vec4 kZeros[4] = {};
 
 // FastExp's addends: the rounding constant, then the polynomial's from the
 // innermost step out.
@@ -73,16 +74,17 @@ EMBERT_NEON_INLINE void FastExp4x4(float32x4_t (&v)[4], const float* c) {
   const float32x4_t zero = vdupq_n_f32(0.0f);
   const float32x4_t lo = vdupq_n_f32(-87.33654f);
   const float32x4_t round = vdupq_n_f32(12582912.0f);
-  uint32x4_t nan[4];
-  float32x4_t x[4], n[4], r[4], p[4];
-  EMBERT_EACH nan[i] = vmvnq_u32(vceqq_f32(v[i], v[i]));
-  EMBERT_EACH x[i] = vbslq_f32(nan[i], zero, v[i]);
-  EMBERT_EACH x[i] = vmaxq_f32(x[i], lo);
+  uint32x4_t number[4];
+  float32x4_t x[4], t[4], n[4], r[4], p[4];
+  EMBERT_EACH number[i] = vceqq_f32(v[i], v[i]);
+  // The generic code's x is 0 for a NaN; here FMAXNM makes it -87.3. Either
+  // way the lane's result is the NaN itself (the final select).
+  EMBERT_EACH x[i] = vmaxnmq_f32(v[i], lo);
   EMBERT_EACH x[i] = vminq_f32(x[i], vdupq_n_f32(88.72283f));
   // x * log2(e) + 1.5*2^23 is one fused step in the generic code, the
   // subtraction another rounding.
-  EMBERT_EACH n[i] = vfmaq_f32(vld1q_f32(c + 32 * i), x[i], vdupq_n_f32(1.44269504088896341f));
-  EMBERT_EACH n[i] = vsubq_f32(n[i], round);
+  EMBERT_EACH t[i] = vfmaq_f32(vld1q_f32(c + 32 * i), x[i], vdupq_n_f32(1.44269504088896341f));
+  EMBERT_EACH n[i] = vsubq_f32(t[i], round);
   EMBERT_EACH r[i] = vfmsq_f32(x[i], n[i], vdupq_n_f32(0.693145751953125f));
   EMBERT_EACH r[i] = vfmsq_f32(r[i], n[i], vdupq_n_f32(1.428606765330187e-06f));
   EMBERT_EACH p[i] = vdupq_n_f32(1.0f / 5040.0f);
@@ -91,14 +93,17 @@ EMBERT_NEON_INLINE void FastExp4x4(float32x4_t (&v)[4], const float* c) {
   }
   const int32x4_t bias = vdupq_n_s32(127);
   EMBERT_EACH {
-    const int32x4_t ni = vcvtq_s32_f32(n[i]);
+    // n as an integer: t is n + 1.5*2^23 exactly, in [2^23, 2^24) where
+    // the float's ulp is 1, so its bits minus those of 1.5*2^23 are n (one
+    // integer subtraction; FCVTZS takes two cycles of one pipe on the A76).
+    const int32x4_t ni = vsubq_s32(vreinterpretq_s32_f32(t[i]), vdupq_n_s32(0x4B400000));
     // ni / 2 rounded toward zero, as C's division: add the sign bit first.
     const int32x4_t sign = vreinterpretq_s32_u32(vshrq_n_u32(vreinterpretq_u32_s32(ni), 31));
     const int32x4_t half = vshrq_n_s32(vaddq_s32(ni, sign), 1);
     const float32x4_t s1 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(half, bias), 23));
     const float32x4_t s2 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vsubq_s32(ni, half), bias), 23));
     const float32x4_t y = vmulq_f32(vmulq_f32(p[i], s1), s2);
-    v[i] = vbslq_f32(nan[i], v[i], vbslq_f32(vcleq_f32(x[i], lo), zero, y));
+    v[i] = vbslq_f32(number[i], vbslq_f32(vcleq_f32(x[i], lo), zero, y), v[i]);
   }
 }
 #undef EMBERT_EACH
@@ -107,9 +112,11 @@ EMBERT_NEON_INLINE float32x4_t FastGeluErf4(float32x4_t x, const float* c) {
   const float32x4_t clamp = vdupq_n_f32(kGeluErfClamp);
   const float32x4_t neg_clamp = vdupq_n_f32(-kGeluErfClamp);
   float32x4_t z = vmulq_f32(x, vdupq_n_f32(0.70710678118654752f));
+  // FMIN / FMAX return a NaN operand (quieted), so a NaN x stays NaN here,
+  // which the generic code gets by putting x back after its comparisons; on
+  // the result (a product with 0.5 * x) both give x's NaN, quieted.
   z = vminq_f32(z, clamp);
   z = vmaxq_f32(z, neg_clamp);
-  z = vbslq_f32(vmvnq_u32(vceqq_f32(x, x)), x, z);
   const float32x4_t u = vmulq_f32(vmulq_f32(z, z), vdupq_n_f32(kGeluErfInvClamp2));
   float32x4_t p = vdupq_n_f32(kGeluErfP[5]), q = vdupq_n_f32(kGeluErfQ[5]);
   for (int i = 4; i >= 0; --i) {
@@ -153,8 +160,10 @@ constexpr size_t kKeys = 16;  // = kAttentionLanes: the scratch's key padding
   "ldp q30, q31, [%[b], #32]\n\t"                                                           \
   "add %[b], %[b], %[bs]\n\t" EMBERT_FMLA_ROW(0, "v24", lane) EMBERT_FMLA_ROW(1, "v25", lane) \
       EMBERT_FMLA_ROW(2, "v26", lane) EMBERT_FMLA_ROW(3, "v27", lane)
+// The sums start from zeros loaded from memory: loads use the load pipes,
+// MOVIs the vector pipes that the FMLAs need.
 #define EMBERT_ZERO_ROW(r) \
-  "movi %[a" #r "0].4s, #0\n\tmovi %[a" #r "1].4s, #0\n\tmovi %[a" #r "2].4s, #0\n\tmovi %[a" #r "3].4s, #0\n\t"
+  "ldp %q[a" #r "0], %q[a" #r "1], [%[zero]]\n\tldp %q[a" #r "2], %q[a" #r "3], [%[zero], #32]\n\t"
 
 EMBERT_NEON_INLINE void Fma4x16(float32x4_t (&acc)[4][4], const float* a, size_t a_stride, const float* b,
                                 size_t b_stride, size_t steps) {
@@ -176,7 +185,7 @@ EMBERT_NEON_INLINE void Fma4x16(float32x4_t (&acc)[4][4], const float* a, size_t
                  [a20] "=&w"(acc[2][0]), [a21] "=&w"(acc[2][1]), [a22] "=&w"(acc[2][2]), [a23] "=&w"(acc[2][3]),
                  [a30] "=&w"(acc[3][0]), [a31] "=&w"(acc[3][1]), [a32] "=&w"(acc[3][2]), [a33] "=&w"(acc[3][3]),
                  [a] "+r"(a), [b] "+r"(b), [n] "+r"(steps)
-               : [as1] "r"(as), [as2] "r"(2 * as), [as3] "r"(3 * as), [bs] "r"(bs)
+               : [as1] "r"(as), [as2] "r"(2 * as), [as3] "r"(3 * as), [bs] "r"(bs), [zero] "r"(kZeros[0].v)
                : "memory", "cc", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
 }
 #undef EMBERT_ZERO_ROW

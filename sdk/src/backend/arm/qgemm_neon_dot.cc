@@ -41,10 +41,12 @@ struct Panel {
   // before every one of them; loaded after each store (which may alias it)
   // it is a fresh register each time.
   float32x4_t b_scales[2];
+  const float* b_scale_ptr;  // g.b_scales + n (read by TwoQuadTile only where nr = 8)
   const float* bias;
 };
 
 alignas(16) constexpr float kNoBias[kPanel] = {};
+alignas(16) constexpr int32_t kZeros[16] = {};
 
 // The 4 channels' sums (lanes = the quad's rows) as the quad's 4 rows (lanes
 // = channels): a 4x4 transpose. (By value: through a pointer GCC keeps the
@@ -154,6 +156,146 @@ inline __attribute__((always_inline)) void TwoQuadSums(const Panel& p, const int
 #undef EMBERT_SDOT_QUAD
 #undef EMBERT_SDOT_LANE
 
+// The common tile whole in one asm block: TwoQuadSums's loop with the sums
+// in fixed registers (quad 0 in v0-v7, quad 1 in v8-v15), then the epilogue
+// of the straight path in Tile below, y = fma((float)acc, a_scale * w_scale,
+// bias) through 4x4 transposes, stored as 8 rows x 8 floats. For a full
+// panel (nr = 8), both quads' rows stored, K a multiple of 16. Out of the
+// asm, GCC kept the 16 sums on the stack between the loop and the epilogue
+// (16 stores, 16 loads and 64 cycles of epilogue per tile on the A76 model).
+// `out` is row quad0 * 4's first output of the panel, `stride` a row's bytes,
+// `a_scales` the 8 rows' scales, p.b_scale_ptr / p.bias the 8 channels'.
+// One quad's epilogue (its sums in c0..c7, lanes = rows): channels 0-3 and
+// 4-7 transposed in place (lanes = channels, one register per row), then per
+// row: scales = b_scales * a_scale[row], fresh bias + float(sum) * scale for
+// both halves, stored as one pair (the A76 model charges a Q store 2 cycles
+// of a vector pipe, a Q pair the same).
+#define EMBERT_TRANSPOSE(c0, c1, c2, c3)           \
+  "trn1 v16.4s, " c0 ".4s, " c1 ".4s\n\t"           \
+  "trn2 v17.4s, " c0 ".4s, " c1 ".4s\n\t"           \
+  "trn1 v18.4s, " c2 ".4s, " c3 ".4s\n\t"           \
+  "trn2 v19.4s, " c2 ".4s, " c3 ".4s\n\t"           \
+  "zip1 " c0 ".2d, v16.2d, v18.2d\n\t"              \
+  "zip1 " c1 ".2d, v17.2d, v19.2d\n\t"              \
+  "zip2 " c2 ".2d, v16.2d, v18.2d\n\t"              \
+  "zip2 " c3 ".2d, v17.2d, v19.2d\n\t"
+#define EMBERT_TILE_ROW(lo, hi, ptr, lane)               \
+  "scvtf " lo ".4s, " lo ".4s\n\t"                         \
+  "scvtf " hi ".4s, " hi ".4s\n\t"                         \
+  "fmul v27.4s, v24.4s, v26.s[" #lane "]\n\t"              \
+  "fmul v29.4s, v25.4s, v26.s[" #lane "]\n\t"              \
+  "ldp q28, q30, [%[bias]]\n\t"                            \
+  "fmla v28.4s, " lo ".4s, v27.4s\n\t"                     \
+  "fmla v30.4s, " hi ".4s, v29.4s\n\t"                     \
+  "stp q28, q30, [" ptr "]\n\t"
+#define EMBERT_TILE_QUAD(c0, c1, c2, c3, c4, c5, c6, c7) \
+  "ldr q26, [%[as]], #16\n\t"                           \
+  "add x10, %[out], %[st]\n\t"                          \
+  "add x11, x10, %[st]\n\t"                             \
+  "add x12, x11, %[st]\n\t" EMBERT_TRANSPOSE(c0, c1, c2, c3) EMBERT_TRANSPOSE(c4, c5, c6, c7) \
+  EMBERT_TILE_ROW(c0, c4, "%[out]", 0)                 \
+  EMBERT_TILE_ROW(c1, c5, "x10", 1)                    \
+  EMBERT_TILE_ROW(c2, c6, "x11", 2)                    \
+  EMBERT_TILE_ROW(c3, c7, "x12", 3)                    \
+  "add %[out], x12, %[st]\n\t"
+#define EMBERT_SDOT_QUAD_FIXED(a0, a1, a2, a3, a4, a5, a6, a7, ptr)                       \
+  "ldp q20, q21, [%[" ptr "]], #32\n\t"                                                    \
+  "ldp q22, q23, [%[" ptr "]], #32\n\t"                                                    \
+  EMBERT_SDOT_FIXED(a0, a1, a2, a3, a4, a5, a6, a7, "v20", 0)                              \
+  EMBERT_SDOT_FIXED(a0, a1, a2, a3, a4, a5, a6, a7, "v21", 1)                              \
+  EMBERT_SDOT_FIXED(a0, a1, a2, a3, a4, a5, a6, a7, "v22", 2)                              \
+  EMBERT_SDOT_FIXED(a0, a1, a2, a3, a4, a5, a6, a7, "v23", 3)
+#define EMBERT_SDOT_FIXED(a0, a1, a2, a3, a4, a5, a6, a7, av, lane)  \
+  "sdot " a0 ".4s, " av ".16b, v24.4b[" #lane "]\n\t"               \
+  "sdot " a1 ".4s, " av ".16b, v25.4b[" #lane "]\n\t"               \
+  "sdot " a2 ".4s, " av ".16b, v26.4b[" #lane "]\n\t"               \
+  "sdot " a3 ".4s, " av ".16b, v27.4b[" #lane "]\n\t"               \
+  "sdot " a4 ".4s, " av ".16b, v28.4b[" #lane "]\n\t"               \
+  "sdot " a5 ".4s, " av ".16b, v29.4b[" #lane "]\n\t"               \
+  "sdot " a6 ".4s, " av ".16b, v30.4b[" #lane "]\n\t"               \
+  "sdot " a7 ".4s, " av ".16b, v31.4b[" #lane "]\n\t"
+// Expands the register list before the macro sees its arguments.
+#define EMBERT_APPLY(m, ...) m(__VA_ARGS__)
+#define EMBERT_Q0 "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7"
+#define EMBERT_Q1 "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15"
+
+inline __attribute__((always_inline)) void TwoQuadTile(const Panel& p, const int8_t* a0, const int8_t* a1,
+                                                       size_t steps, float* out, size_t stride,
+                                                       const float* a_scales) {
+  // The sums start from zeros loaded from memory: 8 loads on the load pipes
+  // instead of 16 MOVIs on the vector pipes that the SDOTs need.
+  asm volatile("ldp q0, q1, [%[zero]]\n\t"
+               "ldp q2, q3, [%[zero], #32]\n\t"
+               "ldp q4, q5, [%[zero]]\n\t"
+               "ldp q6, q7, [%[zero], #32]\n\t"
+               "ldp q8, q9, [%[zero]]\n\t"
+               "ldp q10, q11, [%[zero], #32]\n\t"
+               "ldp q12, q13, [%[zero]]\n\t"
+               "ldp q14, q15, [%[zero], #32]\n\t"
+               "ldp x9, x10, [%[w]]\n\t"
+               "ldp x11, x12, [%[w], #16]\n\t"
+               "ldp x13, x14, [%[w], #32]\n\t"
+               "ldp x15, x16, [%[w], #48]\n\t"
+               "1:\n\t"
+               "ldr q24, [x9], #16\n\t"
+               "ldr q25, [x10], #16\n\t"
+               "ldr q26, [x11], #16\n\t"
+               "ldr q27, [x12], #16\n\t"
+               "ldr q28, [x13], #16\n\t"
+               "ldr q29, [x14], #16\n\t"
+               "ldr q30, [x15], #16\n\t"
+               "ldr q31, [x16], #16\n\t" EMBERT_APPLY(EMBERT_SDOT_QUAD_FIXED, EMBERT_Q0, "q0")
+                   EMBERT_APPLY(EMBERT_SDOT_QUAD_FIXED, EMBERT_Q1, "q1")
+               "subs %[n], %[n], #1\n\t"
+               "b.ne 1b\n\t"
+               "ldp q24, q25, [%[bs]]\n\t" EMBERT_APPLY(EMBERT_TILE_QUAD, EMBERT_Q0) EMBERT_APPLY(EMBERT_TILE_QUAD, EMBERT_Q1)
+               : [q0] "+r"(a0), [q1] "+r"(a1), [n] "+r"(steps), [out] "+r"(out), [as] "+r"(a_scales)
+               : [w] "r"(p.w), [bs] "r"(p.b_scale_ptr), [bias] "r"(p.bias), [st] "r"(stride), [zero] "r"(kZeros)
+               : "memory", "cc", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "v0", "v1", "v2", "v3", "v4",
+                 "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19",
+                 "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+}
+// TwoQuadTile for one quad (tiles of K > 2560, qgemm_neon_dot.cc's header
+// says why): 8 weight and 4 activation loads per 32 SDOTs, the same
+// epilogue; the tile's sums left the registers as well out of the asm.
+inline __attribute__((always_inline)) void OneQuadTile(const Panel& p, const int8_t* a0, size_t steps, float* out,
+                                                       size_t stride, const float* a_scales) {
+  asm volatile("ldp q0, q1, [%[zero]]\n\t"
+               "ldp q2, q3, [%[zero], #32]\n\t"
+               "ldp q4, q5, [%[zero]]\n\t"
+               "ldp q6, q7, [%[zero], #32]\n\t"
+               "ldp x9, x10, [%[w]]\n\t"
+               "ldp x11, x12, [%[w], #16]\n\t"
+               "ldp x13, x14, [%[w], #32]\n\t"
+               "ldp x15, x16, [%[w], #48]\n\t"
+               "1:\n\t"
+               "ldr q24, [x9], #16\n\t"
+               "ldr q25, [x10], #16\n\t"
+               "ldr q26, [x11], #16\n\t"
+               "ldr q27, [x12], #16\n\t"
+               "ldr q28, [x13], #16\n\t"
+               "ldr q29, [x14], #16\n\t"
+               "ldr q30, [x15], #16\n\t"
+               "ldr q31, [x16], #16\n\t" EMBERT_APPLY(EMBERT_SDOT_QUAD_FIXED, EMBERT_Q0, "q0")
+               "subs %[n], %[n], #1\n\t"
+               "b.ne 1b\n\t"
+               "ldp q24, q25, [%[bs]]\n\t" EMBERT_APPLY(EMBERT_TILE_QUAD, EMBERT_Q0)
+               : [q0] "+r"(a0), [n] "+r"(steps), [out] "+r"(out), [as] "+r"(a_scales)
+               : [w] "r"(p.w), [bs] "r"(p.b_scale_ptr), [bias] "r"(p.bias), [st] "r"(stride), [zero] "r"(kZeros)
+               : "memory", "cc", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "v0", "v1", "v2", "v3", "v4",
+                 "v5", "v6", "v7", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27",
+                 "v28", "v29", "v30", "v31");
+}
+#undef EMBERT_Q1
+#undef EMBERT_APPLY
+#undef EMBERT_Q0
+#undef EMBERT_SDOT_FIXED
+#undef EMBERT_SDOT_QUAD_FIXED
+#undef EMBERT_TILE_QUAD
+#undef EMBERT_TILE_ROW
+#undef EMBERT_TRANSPOSE
+
+
 // The edges of a tile: rows outside [m0, m1) and channels past nr are not
 // stored. Out of line, so that the sums of the common full tile stay in
 // registers (inline, GCC kept them on the stack for both paths).
@@ -189,7 +331,19 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& 
 #pragma GCC unroll 8
     for (size_t j = 0; j < kPanel; ++j) acc[q][j] = vdupq_n_s32(0);
   }
+  if constexpr (kQuads == 1) {
+    if (p.nr == kPanel && k16 == K && K != 0 && quad0 * 4 >= m0 && (quad0 + 1) * 4 <= m1) {
+      OneQuadTile(p, a[0], K / 16, g.out + quad0 * 4 * g.out_stride + p.n, g.out_stride * sizeof(float),
+                  g.a_scales + quad0 * 4);
+      return;
+    }
+  }
   if constexpr (kQuads == 2) {
+    if (p.nr == kPanel && k16 == K && K != 0 && quad0 * 4 >= m0 && (quad0 + 2) * 4 <= m1) {
+      TwoQuadTile(p, a[0], a[1], K / 16, g.out + quad0 * 4 * g.out_stride + p.n, g.out_stride * sizeof(float),
+                  g.a_scales + quad0 * 4);
+      return;
+    }
     TwoQuadSums(p, a[0], a[1], K / 16, acc);
     if (k16 != K) {
       // The last K % 16 values (as below), summed apart and added: one path
@@ -279,6 +433,7 @@ void GemmDot(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1) {
       const bool real = p.nr == kPanel;  // else the edge path reads the arrays itself
       p.b_scales[h] = real ? vld1q_f32(g.b_scales + n + 4 * h) : vdupq_n_f32(0.0f);
     }
+    p.b_scale_ptr = g.b_scales + n;
     p.bias = p.nr == kPanel && g.bias ? g.bias + n : kNoBias;
     size_t quad = quad_begin;
     if (two_quads) {
