@@ -53,10 +53,13 @@ constexpr Vec4 kZeros[4] = {};
 constexpr Vec4 kExpAddends[32] = {EMBERT_EXP_ADDENDS, EMBERT_EXP_ADDENDS, EMBERT_EXP_ADDENDS, EMBERT_EXP_ADDENDS};
 #undef EMBERT_EXP_ADDENDS
 // FastGeluErf's addends: P[4..0] in rows 0..4, Q[4..0] in rows 5..9.
-constexpr Vec4 kGeluAddends[10] = {Splat(kGeluErfP[4]), Splat(kGeluErfP[3]), Splat(kGeluErfP[2]),
-                                   Splat(kGeluErfP[1]), Splat(kGeluErfP[0]), Splat(kGeluErfQ[4]),
-                                   Splat(kGeluErfQ[3]), Splat(kGeluErfQ[2]), Splat(kGeluErfQ[1]),
-                                   Splat(kGeluErfQ[0])};
+// Four copies, one per vector of FastGeluErf4x4 (the first serves FastGeluErf4).
+#define EMBERT_GELU_ADDENDS                                                                            \
+  Splat(kGeluErfP[4]), Splat(kGeluErfP[3]), Splat(kGeluErfP[2]), Splat(kGeluErfP[1]), Splat(kGeluErfP[0]), \
+      Splat(kGeluErfQ[4]), Splat(kGeluErfQ[3]), Splat(kGeluErfQ[2]), Splat(kGeluErfQ[1]), Splat(kGeluErfQ[0])
+constexpr Vec4 kGeluAddends[40] = {EMBERT_GELU_ADDENDS, EMBERT_GELU_ADDENDS, EMBERT_GELU_ADDENDS,
+                                   EMBERT_GELU_ADDENDS};
+#undef EMBERT_GELU_ADDENDS
 
 EMBERT_NEON_INLINE const float* FreshTable(const Vec4* table) {
   const float* p = table[0].v;
@@ -128,6 +131,33 @@ EMBERT_NEON_INLINE float32x4_t FastGeluErf4(float32x4_t x, const float* c) {
   erf = vbslq_f32(vcgeq_f32(z, clamp), one, vbslq_f32(vcleq_f32(z, neg_clamp), vdupq_n_f32(-1.0f), erf));
   return vmulq_f32(vmulq_f32(vdupq_n_f32(0.5f), x), vaddq_f32(one, erf));
 }
+
+// FastGeluErf4 on 4 x 4 floats, each step applied to the four vectors in
+// turn (FastExp4x4 says why): one table row set per vector, so that each
+// addend load is its own register.
+#define EMBERT_EACH for (int i = 0; i < 4; ++i)
+EMBERT_NEON_INLINE void FastGeluErf4x4(float32x4_t (&v)[4], const float* c) {
+  const float32x4_t clamp = vdupq_n_f32(kGeluErfClamp);
+  const float32x4_t neg_clamp = vdupq_n_f32(-kGeluErfClamp);
+  float32x4_t z[4], u[4], p[4], q[4];
+  EMBERT_EACH z[i] = vmulq_f32(v[i], vdupq_n_f32(0.70710678118654752f));
+  EMBERT_EACH z[i] = vminq_f32(z[i], clamp);
+  EMBERT_EACH z[i] = vmaxq_f32(z[i], neg_clamp);
+  EMBERT_EACH u[i] = vmulq_f32(vmulq_f32(z[i], z[i]), vdupq_n_f32(kGeluErfInvClamp2));
+  EMBERT_EACH p[i] = vdupq_n_f32(kGeluErfP[5]);
+  EMBERT_EACH q[i] = vdupq_n_f32(kGeluErfQ[5]);
+  for (int k = 4; k >= 0; --k) {
+    EMBERT_EACH p[i] = vfmaq_f32(vld1q_f32(c + 40 * i + 4 * (4 - k)), p[i], u[i]);
+    EMBERT_EACH q[i] = vfmaq_f32(vld1q_f32(c + 40 * i + 4 * (9 - k)), q[i], u[i]);
+  }
+  const float32x4_t one = vdupq_n_f32(1.0f);
+  EMBERT_EACH {
+    float32x4_t erf = vdivq_f32(vmulq_f32(z[i], p[i]), q[i]);
+    erf = vbslq_f32(vcgeq_f32(z[i], clamp), one, vbslq_f32(vcleq_f32(z[i], neg_clamp), vdupq_n_f32(-1.0f), erf));
+    v[i] = vmulq_f32(vmulq_f32(vdupq_n_f32(0.5f), v[i]), vaddq_f32(one, erf));
+  }
+}
+#undef EMBERT_EACH
 
 // ---------------------------------------------------------------------------
 // Attention: the generic kernel's loops (attention.cc) with register tiles
@@ -438,14 +468,10 @@ void GeluErfNeon(float* x, size_t x_stride, size_t rows, size_t cols) {
     float* row = x + r * x_stride;
     size_t c = 0;
     for (; c + 16 <= cols; c += 16) {
-      const float32x4_t a = FastGeluErf4(vld1q_f32(row + c), FreshTable(kGeluAddends));
-      const float32x4_t b = FastGeluErf4(vld1q_f32(row + c + 4), FreshTable(kGeluAddends));
-      const float32x4_t d = FastGeluErf4(vld1q_f32(row + c + 8), FreshTable(kGeluAddends));
-      const float32x4_t e = FastGeluErf4(vld1q_f32(row + c + 12), FreshTable(kGeluAddends));
-      vst1q_f32(row + c, a);
-      vst1q_f32(row + c + 4, b);
-      vst1q_f32(row + c + 8, d);
-      vst1q_f32(row + c + 12, e);
+      float32x4_t v[4] = {vld1q_f32(row + c), vld1q_f32(row + c + 4), vld1q_f32(row + c + 8),
+                          vld1q_f32(row + c + 12)};
+      FastGeluErf4x4(v, FreshTable(kGeluAddends));
+      for (int i = 0; i < 4; ++i) vst1q_f32(row + c + 4 * i, v[i]);
     }
     for (; c + 8 <= cols; c += 8) {
       const float32x4_t a = FastGeluErf4(vld1q_f32(row + c), FreshTable(kGeluAddends));
