@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <initializer_list>
+#include <type_traits>
 
 #include "backend/arm/neon_tiles.h"
 #include "backend/arm/qgemm_arm.h"
@@ -79,25 +80,37 @@ void QuantizeRow(const float* x, const float* mul, size_t cols, int8_t* q, size_
   const float inv = 127.0f / absmax;
   const float32x4_t lo = vdupq_n_f32(-127.0f), hi = vdupq_n_f32(127.0f), magic = vdupq_n_f32(12582912.0f);
   int8_t* row = q + ActivationOffset(kLayout, m, 0, q_stride);
-  for (size_t c = 0; c < c16; c += 16) {
-    int32x4_t t[4];
-    for (size_t u = 0; u < 4; ++u) {
-      const float32x4_t v = vminnmq_f32(vmaxnmq_f32(vmulq_n_f32(load(c + 4 * u), inv), lo), hi);
-      t[u] = vreinterpretq_s32_f32(vaddq_f32(v, magic));
+  // kHigh: clamp at 127 too. Only needed when inv overflowed (absmax below
+  // 127 / FLT_MAX): otherwise |x| <= absmax makes |x * inv| at most 127 and
+  // an ulp, which rounds to 127 (4 of 23 vector operations per 16 values).
+  auto values = [&](auto high) {
+    constexpr bool kHigh = decltype(high)::value;
+    for (size_t c = 0; c < c16; c += 16) {
+      int32x4_t t[4];
+      for (size_t u = 0; u < 4; ++u) {
+        float32x4_t v = vmaxnmq_f32(vmulq_n_f32(load(c + 4 * u), inv), lo);
+        if constexpr (kHigh) v = vminnmq_f32(v, hi);
+        t[u] = vreinterpretq_s32_f32(vaddq_f32(v, magic));
+      }
+      const int16x8_t h0 = vuzp1q_s16(vreinterpretq_s16_s32(t[0]), vreinterpretq_s16_s32(t[1]));
+      const int16x8_t h1 = vuzp1q_s16(vreinterpretq_s16_s32(t[2]), vreinterpretq_s16_s32(t[3]));
+      const int8x16_t b = vuzp1q_s8(vreinterpretq_s8_s16(h0), vreinterpretq_s8_s16(h1));
+      if constexpr (kQuads) {
+        // Values c..c+15 are 4 steps of 4: one 4-byte lane per 16-byte step.
+        int8_t* dst = row + c * 4;
+        vst1q_lane_s32(reinterpret_cast<int32_t*>(dst), vreinterpretq_s32_s8(b), 0);
+        vst1q_lane_s32(reinterpret_cast<int32_t*>(dst + 16), vreinterpretq_s32_s8(b), 1);
+        vst1q_lane_s32(reinterpret_cast<int32_t*>(dst + 32), vreinterpretq_s32_s8(b), 2);
+        vst1q_lane_s32(reinterpret_cast<int32_t*>(dst + 48), vreinterpretq_s32_s8(b), 3);
+      } else {
+        vst1q_s8(row + c, b);
+      }
     }
-    const int16x8_t h0 = vuzp1q_s16(vreinterpretq_s16_s32(t[0]), vreinterpretq_s16_s32(t[1]));
-    const int16x8_t h1 = vuzp1q_s16(vreinterpretq_s16_s32(t[2]), vreinterpretq_s16_s32(t[3]));
-    const int8x16_t b = vuzp1q_s8(vreinterpretq_s8_s16(h0), vreinterpretq_s8_s16(h1));
-    if constexpr (kQuads) {
-      // Values c..c+15 are 4 steps of 4: one 4-byte lane per 16-byte step.
-      int8_t* dst = row + c * 4;
-      vst1q_lane_s32(reinterpret_cast<int32_t*>(dst), vreinterpretq_s32_s8(b), 0);
-      vst1q_lane_s32(reinterpret_cast<int32_t*>(dst + 16), vreinterpretq_s32_s8(b), 1);
-      vst1q_lane_s32(reinterpret_cast<int32_t*>(dst + 32), vreinterpretq_s32_s8(b), 2);
-      vst1q_lane_s32(reinterpret_cast<int32_t*>(dst + 48), vreinterpretq_s32_s8(b), 3);
-    } else {
-      vst1q_s8(row + c, b);
-    }
+  };
+  if (std::isfinite(inv)) {
+    values(std::false_type{});
+  } else {
+    values(std::true_type{});
   }
   for (size_t c = c16; c < cols; ++c) {
     const float v = kMul ? x[c] * mul[c] : x[c];
