@@ -3,8 +3,9 @@
 # (bookworm) or Raspberry Pi OS bookworm, from the distribution's packages.
 #   platforms/linux/install-deps.sh          build + tests
 #   platforms/linux/install-deps.sh --dev    also clang (fuzzers), valgrind, qemu-user
-#                                            (older x86 CPUs emulated by a test; ARM tests)
-#                                            and llvm-19 (llvm-mca: benchmarks/arm/model.sh)
+#                                            (older x86 CPUs emulated by a test; ARM tests),
+#                                            llvm-19 (llvm-mca: benchmarks/arm/model.sh) and
+#                                            clang-format / clang-tidy 14 (tools/format.sh, tools/lint.sh)
 #   (python3-torch is needed only to retrain the demo model: models/snips-intent)
 set -euo pipefail
 
@@ -21,7 +22,7 @@ packages=(
   python3 python3-numpy
 )
 if [ "${1:-}" = "--dev" ]; then
-  packages+=(clang libclang-rt-dev valgrind qemu-user llvm-19)
+  packages+=(clang libclang-rt-dev valgrind qemu-user llvm-19 clang-format clang-tidy)
 fi
 
 missing=()

@@ -139,6 +139,14 @@ TEST_P(QgemmGemm, LargestSums) {
       if (HasFatalFailure()) return;
     }
   }
+  // Alternating +-127 activations against -127 weights: partial sums that
+  // swing by 127 * 127 at every step of K.
+  Problem p = RandomProblem(9, 48, 3072, 99);
+  for (size_t r = 0; r < p.m; ++r) {
+    for (size_t i = 0; i < p.k; ++i) p.a[r * PaddedK(p.k) + i] = static_cast<int8_t>(i % 2 ? 127 : -127);
+  }
+  for (auto& v : p.w) v = -127;
+  ExpectSame(k(), p);
 }
 
 TEST_P(QgemmGemm, ZeroRowsAndAlternatingSigns) {
