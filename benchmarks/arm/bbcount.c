@@ -194,8 +194,8 @@ static Mapping* ReadMappings(size_t* count) {
     uint64_t start, end, offset;
     char perms[8];
     int path_at = 0;
-    if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*s %n", &start, &end, perms, &offset,
-               &path_at) < 4 ||
+    if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*s %n", &start, &end, perms, &offset, &path_at) <
+            4 ||
         path_at == 0 || line[path_at] != '/') {
       continue;
     }

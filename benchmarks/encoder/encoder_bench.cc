@@ -49,8 +49,7 @@ bool Open(Session* s, uint32_t seq, uint32_t threads, std::string* error) {
     return false;
   }
   s->arena = std::aligned_alloc(EMBERT_ARENA_ALIGNMENT, (s->arena_size + 63) / 64 * 64);
-  if (embert_context_create(s->model, &opt, s->arena, s->arena_size, &s->ctx, err, sizeof err) !=
-      EMBERT_STATUS_OK) {
+  if (embert_context_create(s->model, &opt, s->arena, s->arena_size, &s->ctx, err, sizeof err) != EMBERT_STATUS_OK) {
     *error = err;
     return false;
   }
@@ -104,8 +103,8 @@ void BM_Encoder(benchmark::State& state) {
   }
   state.counters["arena_bytes"] = static_cast<double>(sized.arena_size);
   state.counters["peak_rss_bytes"] = PeakRssBytes();
-  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(seq) * state.iterations(),
-                                                  benchmark::Counter::kIsRate);
+  state.counters["tokens/s"] =
+      benchmark::Counter(static_cast<double>(seq) * state.iterations(), benchmark::Counter::kIsRate);
   state.SetLabel(embert_context_engine_description(sized.ctx));
 }
 BENCHMARK(BM_Encoder)

@@ -22,11 +22,11 @@
 #include <string>
 #include <vector>
 
+#include "bert_base_shapes.h"
 #include "kernels/attention.h"
 #include "kernels/float_neon.h"
 #include "kernels/gelu.h"
 #include "kernels/layer_norm.h"
-#include "bert_base_shapes.h"
 
 namespace {
 
@@ -70,8 +70,17 @@ int main(int argc, char** argv) {
     const std::vector<float> qkv = Random(seq * 3 * kHidden, 1.0f, 3);
     out.assign(seq * kHidden, 0.0f);
     std::vector<float> scratch(k::AttentionScratchFloats(seq, kHeadDim));
-    const k::AttentionArgs a{qkv.data(), qkv.data() + kHidden, qkv.data() + 2 * kHidden, 3 * kHidden, nullptr,
-                             out.data(), kHidden, seq, kHeads, kHeadDim, scratch.data()};
+    const k::AttentionArgs a{qkv.data(),
+                             qkv.data() + kHidden,
+                             qkv.data() + 2 * kHidden,
+                             3 * kHidden,
+                             nullptr,
+                             out.data(),
+                             kHidden,
+                             seq,
+                             kHeads,
+                             kHeadDim,
+                             scratch.data()};
     for (int c = 0; c < calls; ++c) {
 #if defined(EMBERT_FLOAT_NEON)
       if (lanes) {

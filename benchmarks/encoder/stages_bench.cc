@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "backend/qgemm.h"
+#include "bert_base_shapes.h"
 #include "kernels/activations.h"
 #include "kernels/attention.h"
 #include "kernels/layer_norm.h"
-#include "bert_base_shapes.h"
 
 namespace {
 
@@ -47,22 +47,30 @@ void BM_Linear(benchmark::State& state, size_t out, size_t in) {
   std::vector<float> a_scales(seq), y(seq * out);
   for (auto _ : state) {
     k.quantize({x.data(), in, seq, in, nullptr, a.data(), stride, a_scales.data(), k.a_layout});
-    k.gemm({a.data(), stride, a_scales.data(), b, w_scales.data(), bias.data(), y.data(), out, seq, out, in}, 0, seq,
-           0, out);
+    k.gemm({a.data(), stride, a_scales.data(), b, w_scales.data(), bias.data(), y.data(), out, seq, out, in}, 0, seq, 0,
+           out);
     benchmark::DoNotOptimize(y.data());
   }
   state.SetLabel(k.name);
-  state.counters["MAC/s"] = benchmark::Counter(static_cast<double>(seq * out * in),
-                                               benchmark::Counter::kIsIterationInvariantRate,
-                                               benchmark::Counter::OneK::kIs1000);
+  state.counters["MAC/s"] =
+      benchmark::Counter(static_cast<double>(seq * out * in), benchmark::Counter::kIsIterationInvariantRate,
+                         benchmark::Counter::OneK::kIs1000);
 }
 
 void BM_Attention(benchmark::State& state) {
   const size_t seq = static_cast<size_t>(state.range(0));
   const std::vector<float> qkv = Random(seq * 3 * kHidden, 1.0f, 3);
   std::vector<float> out(seq * kHidden), scratch(embert::kernels::AttentionScratchFloats(seq, kHeadDim));
-  const embert::kernels::AttentionArgs args{qkv.data(), qkv.data() + kHidden, qkv.data() + 2 * kHidden,
-                                            3 * kHidden, nullptr, out.data(), kHidden, seq, kHeads, kHeadDim,
+  const embert::kernels::AttentionArgs args{qkv.data(),
+                                            qkv.data() + kHidden,
+                                            qkv.data() + 2 * kHidden,
+                                            3 * kHidden,
+                                            nullptr,
+                                            out.data(),
+                                            kHidden,
+                                            seq,
+                                            kHeads,
+                                            kHeadDim,
                                             scratch.data()};
   for (auto _ : state) {
     embert::kernels::Attention(args, 0, kHeads);
@@ -79,8 +87,8 @@ void BM_AddLayerNorm(benchmark::State& state) {
     state.PauseTiming();
     x = x0;  // LayerNorm works in place
     state.ResumeTiming();
-    embert::kernels::AddLayerNorm(x.data(), kHidden, residual.data(), kHidden, seq, kHidden, gamma.data(),
-                                  beta.data(), 1e-12f);
+    embert::kernels::AddLayerNorm(x.data(), kHidden, residual.data(), kHidden, seq, kHidden, gamma.data(), beta.data(),
+                                  1e-12f);
     benchmark::DoNotOptimize(x.data());
   }
 }

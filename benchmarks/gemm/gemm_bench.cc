@@ -23,9 +23,8 @@ namespace {
 using qgemm::Kernels;
 
 void SetMacRate(benchmark::State& state, size_t m, size_t n, size_t k) {
-  state.counters["MAC/s"] =
-      benchmark::Counter(static_cast<double>(m * n * k), benchmark::Counter::kIsIterationInvariantRate,
-                         benchmark::Counter::OneK::kIs1000);
+  state.counters["MAC/s"] = benchmark::Counter(
+      static_cast<double>(m * n * k), benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::OneK::kIs1000);
 }
 
 void BM_Gemm(benchmark::State& state, const Kernels* kernels, LayerShape shape, size_t m) {
@@ -98,8 +97,7 @@ void RegisterAll() {
       RegisterXnnpackQc8(suffix, s, m);
       // The portable loops are ~50x slower: a few row counts show the ratio.
       if (m == 1 || m == 32 || m == 128) {
-        benchmark::RegisterBenchmark(("gemm/reference" + suffix).c_str(), BM_Gemm, &qgemm::ReferenceKernels(),
-                                     s, m)
+        benchmark::RegisterBenchmark(("gemm/reference" + suffix).c_str(), BM_Gemm, &qgemm::ReferenceKernels(), s, m)
             ->Unit(benchmark::kMicrosecond);
       }
     }
@@ -111,13 +109,12 @@ void RegisterAll() {
   }
   for (size_t k : {768, 3072}) {
     for (const Kernels* kk : levels) {
-      benchmark::RegisterBenchmark(
-          ("quantize/" + std::string(kk->name) + "/K:" + std::to_string(k) + "/M:128").c_str(), BM_Quantize,
-          kk, k, size_t{128})
+      benchmark::RegisterBenchmark(("quantize/" + std::string(kk->name) + "/K:" + std::to_string(k) + "/M:128").c_str(),
+                                   BM_Quantize, kk, k, size_t{128})
           ->Unit(benchmark::kMicrosecond);
     }
-    benchmark::RegisterBenchmark(("quantize/reference/K:" + std::to_string(k) + "/M:128").c_str(),
-                                 BM_Quantize, &qgemm::ReferenceKernels(), k, size_t{128})
+    benchmark::RegisterBenchmark(("quantize/reference/K:" + std::to_string(k) + "/M:128").c_str(), BM_Quantize,
+                                 &qgemm::ReferenceKernels(), k, size_t{128})
         ->Unit(benchmark::kMicrosecond);
   }
 }

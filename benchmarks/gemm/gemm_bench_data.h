@@ -20,9 +20,8 @@ struct LayerShape {
 // BERT-base (H768, I3072) and a small BERT (H256, I1024): QKV fused, the
 // attention output, the FFN up and down projections.
 inline constexpr LayerShape kLayerShapes[] = {
-    {"base_qkv", 768, 2304},  {"base_attn_out", 768, 768}, {"base_ffn_up", 768, 3072},
-    {"base_ffn_down", 3072, 768}, {"small_qkv", 256, 768},   {"small_attn_out", 256, 256},
-    {"small_ffn_up", 256, 1024},  {"small_ffn_down", 1024, 256},
+    {"base_qkv", 768, 2304}, {"base_attn_out", 768, 768},  {"base_ffn_up", 768, 3072},  {"base_ffn_down", 3072, 768},
+    {"small_qkv", 256, 768}, {"small_attn_out", 256, 256}, {"small_ffn_up", 256, 1024}, {"small_ffn_down", 1024, 256},
 };
 
 inline constexpr size_t kRowCounts[] = {1, 8, 16, 32, 64, 128, 256};

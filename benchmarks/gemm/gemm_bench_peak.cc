@@ -30,9 +30,8 @@ constexpr long kStepsPerIteration = 4096;
 
 void SetPeakRate(benchmark::State& state, int macs_per_instruction) {
   const double macs = 1.0 * macs_per_instruction * kAccumulators * kStepsPerIteration;
-  state.counters["MAC/s"] = benchmark::Counter(macs,
-                                               benchmark::Counter::kIsIterationInvariantRate,
-                                               benchmark::Counter::OneK::kIs1000);
+  state.counters["MAC/s"] =
+      benchmark::Counter(macs, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::OneK::kIs1000);
 }
 
 __attribute__((target("avx512f"))) void BM_PeakZmm(benchmark::State& state) {

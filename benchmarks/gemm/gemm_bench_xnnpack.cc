@@ -32,8 +32,7 @@ void BM_XnnpackQc8(benchmark::State& state, LayerShape shape, size_t m) {
   if (xnn_create_convolution2d_nhwc_qc8(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, d.k, d.n, d.k, d.n, 0, 0.02f,
                                         d.b_scales.data(), d.w.data(), bias.data(), 0, 0.05f, -127, 127, 0,
                                         &op) != xnn_status_success ||
-      xnn_setup_convolution2d_nhwc_qc8(op, 1, m, 1, input.data(), output.data(), nullptr) !=
-          xnn_status_success) {
+      xnn_setup_convolution2d_nhwc_qc8(op, 1, m, 1, input.data(), output.data(), nullptr) != xnn_status_success) {
     state.SkipWithError("XNNPACK refused the qc8 1x1 convolution");
     if (op != nullptr) xnn_delete_operator(op);
     return;

@@ -13,8 +13,8 @@
 
 #include <cctype>
 #include <cstring>
-#include <memory>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -117,7 +117,8 @@ struct Embert {
     bytes = embert::tok::BuildVocabIndex(vocab);
     (void)embert::tok::VocabIndex::Open(bytes.data(), bytes.size(), embert::tok::kVocabIndexFormat,
                                         static_cast<uint32_t>(vocab.size()), &index);
-    for (const char* s : {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"}) specials.push_back(index.Find(s, std::strlen(s)));
+    for (const char* s : {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"})
+      specials.push_back(index.Find(s, std::strlen(s)));
     settings.unk_id = specials[1];
     settings.cls_id = specials[2];
     settings.sep_id = specials[3];
@@ -225,12 +226,30 @@ void RunNaive(benchmark::State& state, const Corpus& c, const std::string& vocab
 const std::string kUncased = kData + "/vocab/bert-base-uncased/vocab.txt";
 const std::string kChinese = kData + "/vocab/bert-base-chinese/vocab.txt";
 
-void BM_Embert_SnipsUtterances(benchmark::State& s) { static const Corpus c = Snips(); RunEmbert(s, c, kUncased); }
-void BM_Naive_SnipsUtterances(benchmark::State& s) { static const Corpus c = Snips(); RunNaive(s, c, kUncased); }
-void BM_Embert_EnglishProse(benchmark::State& s) { static const Corpus c = EnglishProse(); RunEmbert(s, c, kUncased); }
-void BM_Naive_EnglishProse(benchmark::State& s) { static const Corpus c = EnglishProse(); RunNaive(s, c, kUncased); }
-void BM_Embert_ChineseProse(benchmark::State& s) { static const Corpus c = ChineseProse(); RunEmbert(s, c, kChinese); }
-void BM_Embert_ChineseSample(benchmark::State& s) { static const Corpus c = Chinese(); RunEmbert(s, c, kChinese); }
+void BM_Embert_SnipsUtterances(benchmark::State& s) {
+  static const Corpus c = Snips();
+  RunEmbert(s, c, kUncased);
+}
+void BM_Naive_SnipsUtterances(benchmark::State& s) {
+  static const Corpus c = Snips();
+  RunNaive(s, c, kUncased);
+}
+void BM_Embert_EnglishProse(benchmark::State& s) {
+  static const Corpus c = EnglishProse();
+  RunEmbert(s, c, kUncased);
+}
+void BM_Naive_EnglishProse(benchmark::State& s) {
+  static const Corpus c = EnglishProse();
+  RunNaive(s, c, kUncased);
+}
+void BM_Embert_ChineseProse(benchmark::State& s) {
+  static const Corpus c = ChineseProse();
+  RunEmbert(s, c, kChinese);
+}
+void BM_Embert_ChineseSample(benchmark::State& s) {
+  static const Corpus c = Chinese();
+  RunEmbert(s, c, kChinese);
+}
 
 BENCHMARK(BM_Embert_SnipsUtterances)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Naive_SnipsUtterances)->Unit(benchmark::kMillisecond);

@@ -58,7 +58,9 @@ static const struct utterance utterances[] = {
     {"rate this book four out of six stars", "RateBook"},
     {"find the tv show the daydreamer", "SearchCreativeWork"},
     {"what movies are playing close by", "SearchScreeningEvent"},
-    {"Play \xE2\x80\x9C" "Blue in Green\xE2\x80\x9D by Miles Davis on Deezer", "PlayMusic"},
+    {"Play \xE2\x80\x9C"
+     "Blue in Green\xE2\x80\x9D by Miles Davis on Deezer",
+     "PlayMusic"},
     {"is it going to snow in Z\xC3\xBCrich next weekend", "GetWeather"},
 };
 
@@ -111,11 +113,10 @@ int main(int argc, char** argv) {
     embert_model_destroy(model);
     return 1;
   }
-  printf("arena: %lu of %lu bytes (static, max_seq_len %u)\n", (unsigned long)needed,
-         (unsigned long)sizeof arena, (unsigned)opt.max_seq_len);
+  printf("arena: %lu of %lu bytes (static, max_seq_len %u)\n", (unsigned long)needed, (unsigned long)sizeof arena,
+         (unsigned)opt.max_seq_len);
   if (needed > sizeof arena) {
-    printf("the static arena is too small: build with EMBERT_FIRMWARE_ARENA_BYTES >= %lu\n",
-           (unsigned long)needed);
+    printf("the static arena is too small: build with EMBERT_FIRMWARE_ARENA_BYTES >= %lu\n", (unsigned long)needed);
     embert_model_destroy(model);
     return 1;
   }
@@ -138,8 +139,7 @@ int main(int argc, char** argv) {
     st = embert_tokenize(ctx, text, strlen(text), NULL, 0);
     if (st == EMBERT_STATUS_OK) st = embert_classify(ctx, &result);
     if (st != EMBERT_STATUS_OK) {
-      printf("[%lu] error %s: %s\n", (unsigned long)i + 1, embert_status_string(st),
-             embert_context_last_error(ctx));
+      printf("[%lu] error %s: %s\n", (unsigned long)i + 1, embert_status_string(st), embert_context_last_error(ctx));
       continue;
     }
     ok = strcmp(result.label, utterances[i].expected) == 0;

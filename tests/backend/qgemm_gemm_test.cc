@@ -36,17 +36,8 @@ struct Problem {
       a_in_layout = InLayout(layout, a, m, PaddedK(k));
       act = a_in_layout.data();
     }
-    return {act,
-            PaddedK(k),
-            a_scales.data(),
-            b,
-            b_scales.data(),
-            has_bias ? bias.data() : nullptr,
-            out,
-            out_stride,
-            m,
-            n,
-            k};
+    return {act, PaddedK(k), a_scales.data(), b, b_scales.data(), has_bias ? bias.data() : nullptr, out, out_stride, m,
+            n,   k};
   }
   mutable std::vector<int8_t> a_in_layout;
 };
@@ -93,10 +84,9 @@ std::vector<float> RunLevel(const Kernels& k, const Problem& p) {
 void ExpectSame(const Kernels& k, const Problem& p) {
   const std::vector<float> want = RunReference(p), got = RunLevel(k, p);
   const long at = FirstBitDifference(want, got);
-  ASSERT_EQ(at, -1) << k.name << " M=" << p.m << " N=" << p.n << " K=" << p.k
-                    << " out_stride=" << p.out_stride << " bias=" << p.has_bias
-                    << ": first difference at row " << at / static_cast<long>(p.out_stride) << " col "
-                    << at % static_cast<long>(p.out_stride) << ": " << want[at] << " vs " << got[at];
+  ASSERT_EQ(at, -1) << k.name << " M=" << p.m << " N=" << p.n << " K=" << p.k << " out_stride=" << p.out_stride
+                    << " bias=" << p.has_bias << ": first difference at row " << at / static_cast<long>(p.out_stride)
+                    << " col " << at % static_cast<long>(p.out_stride) << ": " << want[at] << " vs " << got[at];
 }
 
 using QgemmGemm = LevelTest;
@@ -153,8 +143,7 @@ TEST_P(QgemmGemm, ZeroRowsAndAlternatingSigns) {
   Problem p = RandomProblem(29, 50, 771, 11);
   const size_t stride = PaddedK(p.k);
   for (size_t r : {0, 5, 12, 28}) {  // all-zero rows quantize to scale 0
-    std::fill(p.a.begin() + static_cast<long>(r * stride), p.a.begin() + static_cast<long>((r + 1) * stride),
-              0);
+    std::fill(p.a.begin() + static_cast<long>(r * stride), p.a.begin() + static_cast<long>((r + 1) * stride), 0);
     p.a_scales[r] = 0.0f;
   }
   for (size_t i = 0; i < p.k; ++i) p.a[3 * stride + i] = static_cast<int8_t>(i % 2 ? 127 : -127);
@@ -168,8 +157,7 @@ TEST_P(QgemmGemm, NonFiniteRowScaleGivesNonFiniteOutputs) {
   // A row quantize found non-finite: zeros with an infinite scale. The output
   // must stay non-finite (0 * inf = NaN) so the error shows.
   Problem p = RandomProblem(5, 33, 100, 13);
-  std::fill(p.a.begin() + static_cast<long>(2 * PaddedK(p.k)),
-            p.a.begin() + static_cast<long>(3 * PaddedK(p.k)), 0);
+  std::fill(p.a.begin() + static_cast<long>(2 * PaddedK(p.k)), p.a.begin() + static_cast<long>(3 * PaddedK(p.k)), 0);
   p.a_scales[2] = std::numeric_limits<float>::infinity();
   const std::vector<float> want = RunReference(p), got = RunLevel(k(), p);
   for (size_t r = 0; r < p.m; ++r) {

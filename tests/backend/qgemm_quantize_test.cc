@@ -38,14 +38,12 @@ void ExpectSameQuantization(const Kernels& k, const Rows& r) {
   std::vector<int8_t> q_want(r.rows * stride, 0x55), q_layout(RowsToPlan(r.rows) * stride, 0x55);
   std::vector<float> s_want(r.rows, -1.0f), s_got(r.rows, -1.0f);
   const float* mul = r.mul.empty() ? nullptr : r.mul.data();
-  ReferenceKernels().quantize(
-      {r.x.data(), r.x_stride, r.rows, r.cols, mul, q_want.data(), stride, s_want.data()});
+  ReferenceKernels().quantize({r.x.data(), r.x_stride, r.rows, r.cols, mul, q_want.data(), stride, s_want.data()});
   // In the level's own layout (read back row by row), in two slices as
   // threads quantize them: rows [0, 1) and [1, rows), the second starting
   // inside a quad.
   const size_t split = r.rows > 1 ? 1 : r.rows;
-  QuantizeArgs first{r.x.data(), r.x_stride, split, r.cols, mul, q_layout.data(), stride, s_got.data(),
-                     k.a_layout};
+  QuantizeArgs first{r.x.data(), r.x_stride, split, r.cols, mul, q_layout.data(), stride, s_got.data(), k.a_layout};
   k.quantize(first);
   QuantizeArgs rest = first;
   rest.x += split * r.x_stride;
@@ -59,8 +57,8 @@ void ExpectSameQuantization(const Kernels& k, const Rows& r) {
   if (rest.rows > 0) k.quantize(rest);
   const std::vector<int8_t> q_got = FromLayout(k.a_layout, q_layout, r.rows, stride);
   for (size_t i = 0; i < q_want.size(); ++i) {
-    ASSERT_EQ(q_want[i], q_got[i]) << k.name << " cols=" << r.cols << " row " << i / stride << " col "
-                                   << i % stride << " x=" << r.x[i / stride * r.x_stride + i % stride];
+    ASSERT_EQ(q_want[i], q_got[i]) << k.name << " cols=" << r.cols << " row " << i / stride << " col " << i % stride
+                                   << " x=" << r.x[i / stride * r.x_stride + i % stride];
   }
   for (size_t i = 0; i < r.rows; ++i) {
     ASSERT_EQ(std::memcmp(&s_want[i], &s_got[i], sizeof(float)), 0)
@@ -101,9 +99,8 @@ TEST_P(QgemmQuantize, SpecialRows) {
   row[2][69] = inf;    // non-finite row: zeros, scale inf
   row[3][5] = nan;     // a NaN never wins the max; it quantizes to -127
   row[4][0] = -inf;
-  for (size_t i = 0; i < r.cols; ++i)
-    row[5][i] = 1e-40f * static_cast<float>(i % 7);  // subnormal: 127 / absmax = inf
-  row[6][64] = -3e38f;                               // the largest finite magnitudes
+  for (size_t i = 0; i < r.cols; ++i) row[5][i] = 1e-40f * static_cast<float>(i % 7);  // subnormal: 127 / absmax = inf
+  row[6][64] = -3e38f;                                                                 // the largest finite magnitudes
   row[6][0] = 3e38f;
   row[7][69] = 1e-30f;                        // tail element only
   std::fill(row[8], row[8] + r.cols, -2.5f);  // every value at -127 exactly

@@ -77,8 +77,7 @@ class Packed {
 // Rows of activations ([rows][stride]) in `layout`, whole quads of rows for
 // kRowQuads, as a level's quantizer writes them. The rest of the last quad
 // is junk, as in a context's buffer: kernels must not let it through.
-inline std::vector<int8_t> InLayout(ActivationLayout layout, const std::vector<int8_t>& a, size_t rows,
-                                    size_t stride) {
+inline std::vector<int8_t> InLayout(ActivationLayout layout, const std::vector<int8_t>& a, size_t rows, size_t stride) {
   std::vector<int8_t> out(RowsToPlan(rows) * stride, 0x55);
   for (size_t m = 0; m < rows; ++m) WriteRowBytes(layout, out.data(), stride, m, 0, a.data() + m * stride, stride);
   return out;

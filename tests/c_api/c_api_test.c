@@ -52,8 +52,8 @@ static void check_status(embert_status got, embert_status want, int line, const 
     ++g_passed;
   } else {
     ++g_failed;
-    printf("FAILED line %d: %s returned %d (%s), expected %d (%s)\n", line, call, (int)got,
-           embert_status_string(got), (int)want, embert_status_string(want));
+    printf("FAILED line %d: %s returned %d (%s), expected %d (%s)\n", line, call, (int)got, embert_status_string(got),
+           (int)want, embert_status_string(want));
   }
 }
 
@@ -190,8 +190,7 @@ static void test_null_arguments(void) {
   CHECK_STATUS(embert_model_load_buffer(NULL, 128, &model, err, sizeof err), EMBERT_STATUS_INVALID_ARGUMENT);
   CHECK(model == NULL);
   CHECK(err[0] != '\0');
-  CHECK_STATUS(embert_model_load_buffer(junk, sizeof junk, NULL, err, sizeof err),
-               EMBERT_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(embert_model_load_buffer(junk, sizeof junk, NULL, err, sizeof err), EMBERT_STATUS_INVALID_ARGUMENT);
   CHECK_STATUS(embert_model_load_buffer(NULL, 0, NULL, NULL, 0), EMBERT_STATUS_INVALID_ARGUMENT);
   model = (embert_model*)(void*)junk;
   err[0] = '\0';
@@ -518,16 +517,13 @@ static void test_arena(const embert_model* m, const model_facts* f) {
   } else {
     ++g_passed;
   }
-  CHECK_STATUS(embert_context_create(m, &opt, arena.data, 0, &ctx, err, sizeof err),
-               EMBERT_STATUS_ARENA_TOO_SMALL);
+  CHECK_STATUS(embert_context_create(m, &opt, arena.data, 0, &ctx, err, sizeof err), EMBERT_STATUS_ARENA_TOO_SMALL);
   /* Misaligned by one byte (the size is enough). */
   err[0] = '\0';
-  CHECK_STATUS(embert_context_create(m, &opt, arena.data + 1, size32, &ctx, err, sizeof err),
-               EMBERT_STATUS_MISALIGNED);
+  CHECK_STATUS(embert_context_create(m, &opt, arena.data + 1, size32, &ctx, err, sizeof err), EMBERT_STATUS_MISALIGNED);
   CHECK(ctx == NULL);
   CHECK(err[0] != '\0');
-  CHECK_STATUS(embert_context_create(m, &opt, NULL, size32, &ctx, err, sizeof err),
-               EMBERT_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(embert_context_create(m, &opt, NULL, size32, &ctx, err, sizeof err), EMBERT_STATUS_INVALID_ARGUMENT);
   CHECK_STATUS(embert_context_create(m, &opt, arena.data, size32, NULL, err, sizeof err),
                EMBERT_STATUS_INVALID_ARGUMENT);
   /* The exact size works, twice in the same arena. */
@@ -541,8 +537,7 @@ static void test_arena(const embert_model* m, const model_facts* f) {
 }
 
 /* Creates a context for `opt` in a fresh arena; NULL on failure. */
-static embert_context* make_context(const embert_model* m, const embert_context_options* opt,
-                                    aligned_buffer* arena) {
+static embert_context* make_context(const embert_model* m, const embert_context_options* opt, aligned_buffer* arena) {
   size_t size = 0;
   char err[256];
   embert_context* ctx = NULL;

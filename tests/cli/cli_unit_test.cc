@@ -31,8 +31,8 @@ TEST(ParseUint32, AcceptsPlainDecimalsInRange) {
 
 TEST(ParseUint32, RejectsEverythingElse) {
   uint32_t v = 42;
-  for (const char* bad : {"", " 1", "1 ", "+1", "-1", "1x", "x1", "0x10", "1e3", "1.0", "11",
-                          "99999999999999999999999", "18446744073709551616", "4294967296"}) {
+  for (const char* bad : {"", " 1", "1 ", "+1", "-1", "1x", "x1", "0x10", "1e3", "1.0", "11", "99999999999999999999999",
+                          "18446744073709551616", "4294967296"}) {
     EXPECT_FALSE(ParseUint32(bad, 0, 10, &v)) << "'" << bad << "'";
   }
   EXPECT_FALSE(ParseUint32("0", 1, 10, &v));
@@ -50,8 +50,8 @@ ParseResult Parse(std::vector<const char*> args, Options* o, std::string* error)
 TEST(ParseArgs, ClassifyWithEveryCommonOption) {
   Options o;
   std::string e;
-  ASSERT_EQ(Parse({"classify", "--model", "m.embert", "--text", "play jazz", "--pair=b", "--max-seq-len",
-                   "64", "--threads=4", "--engine", "reference", "--jsonl"},
+  ASSERT_EQ(Parse({"classify", "--model", "m.embert", "--text", "play jazz", "--pair=b", "--max-seq-len", "64",
+                   "--threads=4", "--engine", "reference", "--jsonl"},
                   &o, &e),
             ParseResult::kRun)
       << e;
@@ -177,9 +177,9 @@ TEST(JsonString, EscapesQuotesBackslashesAndControlCharacters) {
 TEST(JsonString, PassesUtf8AndReplacesInvalidBytes) {
   EXPECT_EQ(Json("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xb5"), "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xb5\"");
   EXPECT_EQ(Json("\xff"), "\"\\ufffd\"");
-  EXPECT_EQ(Json("a\xc3"), "\"a\\ufffd\"");                        // truncated sequence
-  EXPECT_EQ(Json("\xc0\xaf"), "\"\\ufffd\\ufffd\"");               // overlong
-  EXPECT_EQ(Json("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");    // surrogate
+  EXPECT_EQ(Json("a\xc3"), "\"a\\ufffd\"");                                 // truncated sequence
+  EXPECT_EQ(Json("\xc0\xaf"), "\"\\ufffd\\ufffd\"");                        // overlong
+  EXPECT_EQ(Json("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");             // surrogate
   EXPECT_EQ(Json("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
   EXPECT_EQ(Json("\xe2\x82"), "\"\\ufffd\\ufffd\"");
 }

@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
     auto reader = kind == "torch" ? embert::convert::OpenTorch(argv[2]) : embert::convert::OpenSafetensors(argv[2]);
     for (const auto& t : reader->tensors()) {
       std::printf("{\"name\":\"%s\",\"dtype\":\"%s\",\"shape\":[", t.name.c_str(), embert::convert::DTypeName(t.dtype));
-      for (size_t i = 0; i < t.shape.size(); ++i) std::printf("%s%lld", i ? "," : "", static_cast<long long>(t.shape[i]));
+      for (size_t i = 0; i < t.shape.size(); ++i)
+        std::printf("%s%lld", i ? "," : "", static_cast<long long>(t.shape[i]));
       std::printf("],\"values\":[");
       const auto v = reader->ReadFloat32(t.name);
       for (size_t i = 0; i < v.size(); ++i) std::printf("%s%.9g", i ? "," : "", v[i]);

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "bert/sha256.h"
-#include "format/xxhash64.h"
 #include "embert/embert.h"
+#include "format/xxhash64.h"
 #include "schema/embert_generated.h"
 
 namespace {
@@ -74,9 +74,7 @@ class Dumper {
   Dumper(const std::vector<uint8_t>& file, const s::Model* m) : file_(file), m_(m) {}
 
   // Where a vector's payload starts in the file, or -1 for none.
-  long Offset(const void* p) const {
-    return p ? static_cast<long>(static_cast<const uint8_t*>(p) - file_.data()) : -1;
-  }
+  long Offset(const void* p) const { return p ? static_cast<long>(static_cast<const uint8_t*>(p) - file_.data()) : -1; }
 
   void Tensor(const std::string& name, const s::Tensor* t) {
     if (t == nullptr) {
@@ -94,8 +92,9 @@ class Dumper {
     if (l == nullptr) return;
     Tensor(name + ".weight", l->weight());
     Tensor(name + ".bias", l->bias());
-    linears_ += (linears_.empty() ? "" : ", ") + Quote(name) + ": {\"input_smoothing\": " +
-                List(l->input_smoothing(), Float) + ", \"input_scale\": " + Float(l->input_scale()) + "}";
+    linears_ += (linears_.empty() ? "" : ", ") + Quote(name) +
+                ": {\"input_smoothing\": " + List(l->input_smoothing(), Float) +
+                ", \"input_scale\": " + Float(l->input_scale()) + "}";
   }
 
   void Norm(const std::string& name, const s::LayerNorm* n) {
@@ -147,15 +146,14 @@ class Dumper {
     out += ",\n\"identifier\": " + Quote(std::string(flatbuffers::GetBufferIdentifier(file_.data()), 4));
     out += ",\n\"schema_version\": " + Int(m_->schema_version());
     const s::Checksum* sum = m_->checksum();
-    out += ",\n\"checksum\": " + (sum ? "{\"offset\": " + Int(Offset(sum)) + ", \"xxh64\": \"" +
-                                           Hex(sum->xxh64()) + "\"}"
-                                     : std::string("null"));
+    out +=
+        ",\n\"checksum\": " + (sum ? "{\"offset\": " + Int(Offset(sum)) + ", \"xxh64\": \"" + Hex(sum->xxh64()) + "\"}"
+                                   : std::string("null"));
     out += ",\n\"buffers\": [";
     if (m_->buffers()) {
       for (uint32_t i = 0; i < m_->buffers()->size(); ++i) {
         const auto* d = m_->buffers()->Get(i)->data();
-        out += std::string(i ? ", " : "") + "[" + Int(d ? Offset(d->data()) : -1) + ", " +
-               Int(d ? d->size() : 0) + "]";
+        out += std::string(i ? ", " : "") + "[" + Int(d ? Offset(d->data()) : -1) + ", " + Int(d ? d->size() : 0) + "]";
       }
     }
     out += "]";
@@ -164,8 +162,9 @@ class Dumper {
              ", \"num_layers\": " + Int(c->num_layers()) + ", \"num_heads\": " + Int(c->num_heads()) +
              ", \"intermediate_size\": " + Int(c->intermediate_size()) +
              ", \"max_position_embeddings\": " + Int(c->max_position_embeddings()) +
-             ", \"type_vocab_size\": " + Int(c->type_vocab_size()) + ", \"layer_norm_eps\": " +
-             Float(c->layer_norm_eps()) + ", \"hidden_act\": " + Quote(s::EnumNameHiddenAct(c->hidden_act())) + "}";
+             ", \"type_vocab_size\": " + Int(c->type_vocab_size()) +
+             ", \"layer_norm_eps\": " + Float(c->layer_norm_eps()) +
+             ", \"hidden_act\": " + Quote(s::EnumNameHiddenAct(c->hidden_act())) + "}";
     }
     if (const auto* q = m_->quantization()) {
       out += ",\n\"quantization\": {\"weights\": " + Quote(s::EnumNameWeightQuantization(q->weights())) +
@@ -183,8 +182,8 @@ class Dumper {
              ", \"special_ids\": " + List(t->special_ids(), [](int32_t x) { return Int(x); }) +
              ", \"max_seq_len\": " + Int(t->max_seq_len()) +
              ", \"max_input_chars_per_word\": " + Int(t->max_input_chars_per_word()) +
-             ", \"vocab_index_format\": " + Int(t->vocab_index_format()) +
-             ", \"vocab_index\": [" + Int(t->vocab_index() ? Offset(t->vocab_index()->data()) : -1) + ", " +
+             ", \"vocab_index_format\": " + Int(t->vocab_index_format()) + ", \"vocab_index\": [" +
+             Int(t->vocab_index() ? Offset(t->vocab_index()->data()) : -1) + ", " +
              Int(t->vocab_index() ? t->vocab_index()->size() : 0) + "]}";
     }
     out += ",\n\"classifier\": " + classifier + ",\n\"masked_lm\": " + mlm;
@@ -201,13 +200,13 @@ class Dumper {
     out += ",\n\"activation_ranges\": {" + ranges + "}";
     if (const auto* p = m_->provenance()) {
       auto source = [](const s::SourceFile* f) {
-        return "{\"path\": " + Quote(f->path() ? f->path()->str() : "") + ", \"sha256\": " +
-               Quote(f->sha256() ? f->sha256()->str() : "") + ", \"size\": " + Int(static_cast<int64_t>(f->size())) +
-               "}";
+        return "{\"path\": " + Quote(f->path() ? f->path()->str() : "") +
+               ", \"sha256\": " + Quote(f->sha256() ? f->sha256()->str() : "") +
+               ", \"size\": " + Int(static_cast<int64_t>(f->size())) + "}";
       };
       out += ",\n\"provenance\": {\"source_format\": " + Quote(p->source_format() ? p->source_format()->str() : "") +
-             ", \"source_files\": " + List(p->source_files(), source) + ", \"converter_version\": " +
-             Quote(p->converter_version() ? p->converter_version()->str() : "") +
+             ", \"source_files\": " + List(p->source_files(), source) +
+             ", \"converter_version\": " + Quote(p->converter_version() ? p->converter_version()->str() : "") +
              ", \"command_line\": " + Quote(p->command_line() ? p->command_line()->str() : "") + "}";
     }
     out += ",\n\"sdk_load\": " + Quote(SdkLoad());

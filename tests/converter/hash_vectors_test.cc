@@ -39,9 +39,10 @@ TEST(Sha256, Fips180Vectors) {
   // 448 bits: the padding no longer fits in the first block.
   EXPECT_EQ(Sha("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  EXPECT_EQ(Sha("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrst"
-                "nopqrstu"),
-            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+  EXPECT_EQ(
+      Sha("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrst"
+          "nopqrstu"),
+      "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
 }
 
 TEST(Sha256, OneMillionAInAnyPieces) {
@@ -91,11 +92,9 @@ TEST(Xxh64, XxhashSanityTable) {
     uint64_t seed, expected;
   };
   const Vector vectors[] = {
-      {0, 0, 0xEF46DB3751D8E999ull},   {0, prime, 0xAC75FDA2929B17EFull},
-      {1, 0, 0xE934A84ADB052768ull},   {1, prime, 0x5014607643A9B4C3ull},
-      {4, 0, 0x9136A0DCA57457EEull},   {14, 0, 0x8282DCC4994E35C8ull},
-      {14, prime, 0xC3BD6BF63DEB6DF0ull}, {222, 0, 0xB641AE8CB691C174ull},
-      {222, prime, 0x20CB8AB7AE10C14Aull},
+      {0, 0, 0xEF46DB3751D8E999ull},      {0, prime, 0xAC75FDA2929B17EFull}, {1, 0, 0xE934A84ADB052768ull},
+      {1, prime, 0x5014607643A9B4C3ull},  {4, 0, 0x9136A0DCA57457EEull},     {14, 0, 0x8282DCC4994E35C8ull},
+      {14, prime, 0xC3BD6BF63DEB6DF0ull}, {222, 0, 0xB641AE8CB691C174ull},   {222, prime, 0x20CB8AB7AE10C14Aull},
   };
   for (const Vector& v : vectors) {
     EXPECT_EQ(Xxh64(b.data(), v.length, v.seed), v.expected) << v.length << " bytes, seed " << v.seed;

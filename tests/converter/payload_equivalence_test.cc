@@ -25,8 +25,8 @@ std::vector<T> Vec(const flatbuffers::Vector<T>* v) {
   return v ? std::vector<T>(v->begin(), v->end()) : std::vector<T>();
 }
 
-void ExpectSameTensor(const embert::schema::Tensor* a, const embert::schema::Tensor* b,
-                      const embert::schema::Model* ma, const embert::schema::Model* mb, const std::string& what) {
+void ExpectSameTensor(const embert::schema::Tensor* a, const embert::schema::Tensor* b, const embert::schema::Model* ma,
+                      const embert::schema::Model* mb, const std::string& what) {
   ASSERT_EQ(a == nullptr, b == nullptr) << what;
   if (a == nullptr) return;
   EXPECT_EQ(a->dtype(), b->dtype()) << what;

@@ -215,11 +215,11 @@ TEST(MindSpore, ModelZooNamesBothEmbeddingSpellingsAndHeads) {
     const auto inter = src->Data("bert.bert.bert_encoder.layers.0.intermediate.weight");
     auto r = RenameToHuggingFace(std::move(src), Layout::kMindSpore, nullptr);
     EXPECT_EQ(r->ReadFloat32("bert.encoder.layer.0.intermediate.dense.weight"), inter);  // [out, in] as is
-    for (const char* n : {"bert.embeddings.word_embeddings.weight", "bert.embeddings.position_embeddings.weight",
-                          "bert.embeddings.token_type_embeddings.weight",
-                          "bert.encoder.layer.0.attention.self.query.weight", "bert.encoder.layer.0.output.LayerNorm.weight",
-                          "bert.pooler.dense.weight", "classifier.weight", "cls.predictions.bias",
-                          "cls.seq_relationship.weight"}) {
+    for (const char* n :
+         {"bert.embeddings.word_embeddings.weight", "bert.embeddings.position_embeddings.weight",
+          "bert.embeddings.token_type_embeddings.weight", "bert.encoder.layer.0.attention.self.query.weight",
+          "bert.encoder.layer.0.output.LayerNorm.weight", "bert.pooler.dense.weight", "classifier.weight",
+          "cls.predictions.bias", "cls.seq_relationship.weight"}) {
       EXPECT_NE(Find(*r, n), nullptr) << n;
     }
     EXPECT_EQ(Find(*r, "bert.embeddings.position_embeddings.weight")->shape, (std::vector<int64_t>{8, 4}));

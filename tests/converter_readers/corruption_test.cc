@@ -36,7 +36,8 @@ const Fixture kFixtures[] = {
 };
 
 std::unique_ptr<convert::CheckpointReader> Open(const Fixture& f, std::vector<uint8_t> bytes) {
-  return f.torch ? convert::OpenTorchBytes(std::move(bytes), f.file) : convert::OpenSafetensorsBytes(std::move(bytes), f.file);
+  return f.torch ? convert::OpenTorchBytes(std::move(bytes), f.file)
+                 : convert::OpenSafetensorsBytes(std::move(bytes), f.file);
 }
 
 void PrintTo(const Fixture& f, std::ostream* os) { *os << f.file; }
@@ -58,7 +59,8 @@ TEST_P(Corrupted, EveryTruncationIsAConvertError) {
   for (size_t n = 0; n < bytes.size(); n += step, ++cuts) {
     SCOPED_TRACE("truncated to " + std::to_string(n) + " bytes");
     // None of these files has trailing bytes: whatever is cut was needed.
-    ASSERT_FALSE(OpenAndReadAll([&] { return Open(f, std::vector<uint8_t>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n))); }));
+    ASSERT_FALSE(OpenAndReadAll(
+        [&] { return Open(f, std::vector<uint8_t>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n))); }));
   }
   EXPECT_GT(cuts, 90u);
 }
@@ -112,7 +114,8 @@ TEST(DamagedZip, Zip64RecordPointingPastTheFileIsRefused) {
   std::vector<uint8_t> b = ReadBytes(DataPath("generated/bert_tiny.zip.pt"));
   const size_t eocd = FindLast(b, 0x06054b50);
   // A zip64 locator whose record offset is near 2^64 (a wrapping sum would pass a naive check).
-  std::vector<uint8_t> locator = {0x50, 0x4b, 0x06, 0x07, 0, 0, 0, 0, 0xF0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 0, 0};
+  std::vector<uint8_t> locator = {0x50, 0x4b, 0x06, 0x07, 0,    0,    0, 0, 0xF0, 0xFF,
+                                  0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 0,    0};
   b.insert(b.begin() + static_cast<std::ptrdiff_t>(eocd), locator.begin(), locator.end());
   ExpectConvertError([&] { convert::OpenTorchBytes(b, "c.pt"); }, {"c.pt", "bad zip64 end record"});
 }
@@ -121,7 +124,8 @@ TEST(DamagedZip, ZipWithoutDataPkl) {
   std::vector<uint8_t> b = ReadBytes(DataPath("generated/bert_tiny.zip.pt"));
   // Rename every "data.pkl" to "data.pkX".
   for (size_t i = 0; i + 8 <= b.size(); ++i) {
-    if (std::equal(b.begin() + static_cast<std::ptrdiff_t>(i), b.begin() + static_cast<std::ptrdiff_t>(i + 8), "data.pkl")) {
+    if (std::equal(b.begin() + static_cast<std::ptrdiff_t>(i), b.begin() + static_cast<std::ptrdiff_t>(i + 8),
+                   "data.pkl")) {
       b[i + 7] = 'X';
     }
   }

@@ -19,7 +19,8 @@ std::string ErrorOf(const std::string& text) {
 }
 
 TEST(Json, ParsesEveryKindAndKeepsKeyOrder) {
-  const Value v = Parse(R"( {"z": null, "b": true, "f": false, "n": -12.5e1, "s": "x", "a": [1, [2], {}], "o": {"k": "v"}} )");
+  const Value v =
+      Parse(R"( {"z": null, "b": true, "f": false, "n": -12.5e1, "s": "x", "a": [1, [2], {}], "o": {"k": "v"}} )");
   ASSERT_TRUE(v.is_object());
   ASSERT_EQ(v.size(), 7u);
   const char* order[] = {"z", "b", "f", "n", "s", "a", "o"};
@@ -79,10 +80,39 @@ TEST(Json, ErrorsGiveLineAndColumn) {
 }
 
 TEST(Json, RejectsWhatIsNotJson) {
-  for (const char* bad : {"", " ", "[1,]", "{\"a\":1,}", "{'a':1}", "// c\n1", "NaN", "Infinity", "-Infinity",
-                          "01", "1.", ".5", "1e", "+1", "[1 2]", "{\"a\" 1}", "{1:2}", "\"abc", "\"a\nb\"",
-                          "\"\\x\"", "\"\\u12\"", "\"\\u12g4\"", "\"\\ud83d\"", "\"\\ud83d\\u0041\"", "\"\\ude00\"",
-                          "tru", "nul", "[", "{", "1 2", "[1]]", "1e999", "\"\\"}) {
+  for (const char* bad : {"",
+                          " ",
+                          "[1,]",
+                          "{\"a\":1,}",
+                          "{'a':1}",
+                          "// c\n1",
+                          "NaN",
+                          "Infinity",
+                          "-Infinity",
+                          "01",
+                          "1.",
+                          ".5",
+                          "1e",
+                          "+1",
+                          "[1 2]",
+                          "{\"a\" 1}",
+                          "{1:2}",
+                          "\"abc",
+                          "\"a\nb\"",
+                          "\"\\x\"",
+                          "\"\\u12\"",
+                          "\"\\u12g4\"",
+                          "\"\\ud83d\"",
+                          "\"\\ud83d\\u0041\"",
+                          "\"\\ude00\"",
+                          "tru",
+                          "nul",
+                          "[",
+                          "{",
+                          "1 2",
+                          "[1]]",
+                          "1e999",
+                          "\"\\"}) {
     EXPECT_THROW(Parse(bad), ParseError) << bad;
   }
 }

@@ -54,7 +54,8 @@ bool RawBytes(const std::string& dtype, const std::vector<float>& v, std::vector
     else if (dtype == "BOOL") put(f != 0, 1);
     else if (dtype == "I8" || dtype == "U8") put(static_cast<uint64_t>(static_cast<int64_t>(f)), 1);
     else if (dtype == "I16" || dtype == "U16") put(static_cast<uint64_t>(static_cast<int64_t>(f)), 2);
-    else if ((dtype == "I32" || dtype == "U32") && std::fabs(f) < 16777216.0f) put(static_cast<uint64_t>(static_cast<int64_t>(f)), 4);
+    else if ((dtype == "I32" || dtype == "U32") && std::fabs(f) < 16777216.0f)
+      put(static_cast<uint64_t>(static_cast<int64_t>(f)), 4);
     else if (dtype == "I64" && std::fabs(f) < 16777216.0f) put(static_cast<uint64_t>(static_cast<int64_t>(f)), 8);
     else return false;
   }
@@ -79,7 +80,8 @@ void CheckTensor(const convert::CheckpointReader& reader, const convert::TensorI
     ASSERT_LE(first->size(), values.size());
     for (size_t i = 0; i < first->size(); ++i) {
       const json::Value& v = first->as_array()[i];  // numbers, or true/false for bool tensors
-      EXPECT_EQ(values[i], v.is_bool() ? (v.as_bool() ? 1.0f : 0.0f) : static_cast<float>(v.as_number())) << "element " << i;
+      EXPECT_EQ(values[i], v.is_bool() ? (v.as_bool() ? 1.0f : 0.0f) : static_cast<float>(v.as_number()))
+          << "element " << i;
     }
   }
   if (const json::Value* sum = want.find("sum")) {

@@ -33,7 +33,7 @@ TEST(Safetensors, UnalignedDataAnyOffsetOrderScalarsAndEmptyTensors) {
       R"("e":{"dtype":"F16","shape":[0,4],"data_offsets":[11,11]},"h":{"dtype":"BF16","shape":[1],"data_offsets":[1,3]},)"
       R"("__metadata__":{"k":"v"}} )";  // the space makes the length odd
   ASSERT_EQ(header.size() % 2, 1u);
-  std::vector<uint8_t> data = {0xFE, 0x80, 0xBF};                   // b = -2; h = bf16 0xBF80 = -1.0
+  std::vector<uint8_t> data = {0xFE, 0x80, 0xBF};  // b = -2; h = bf16 0xBF80 = -1.0
   const auto a = Float32Bytes({1.5f, -3.25f});
   data.insert(data.end(), a.begin(), a.end());
   const auto r = Open(header, data);
@@ -55,11 +55,19 @@ TEST(Safetensors, EveryDTypeOfTheSpecConverts) {
     std::vector<uint8_t> bytes;
     float value;
   } cases[] = {
-      {"F64", {0, 0, 0, 0, 0, 0, 0, 0xC0}, -2.0f}, {"F32", {0, 0, 0, 0xC0}, -2.0f}, {"F16", {0x00, 0xC0}, -2.0f},
-      {"BF16", {0x00, 0xC0}, -2.0f},              {"I64", {0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}, -2.0f},
-      {"I32", {0xFE, 0xFF, 0xFF, 0xFF}, -2.0f},   {"I16", {0xFE, 0xFF}, -2.0f}, {"I8", {0xFE}, -2.0f},
-      {"U8", {0x02}, 2.0f},                       {"BOOL", {0x01}, 1.0f},       {"U16", {0xFE, 0xFF}, 65534.0f},
-      {"U32", {2, 0, 0, 0}, 2.0f},                {"U64", {2, 0, 0, 0, 0, 0, 0, 0}, 2.0f},
+      {"F64", {0, 0, 0, 0, 0, 0, 0, 0xC0}, -2.0f},
+      {"F32", {0, 0, 0, 0xC0}, -2.0f},
+      {"F16", {0x00, 0xC0}, -2.0f},
+      {"BF16", {0x00, 0xC0}, -2.0f},
+      {"I64", {0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF}, -2.0f},
+      {"I32", {0xFE, 0xFF, 0xFF, 0xFF}, -2.0f},
+      {"I16", {0xFE, 0xFF}, -2.0f},
+      {"I8", {0xFE}, -2.0f},
+      {"U8", {0x02}, 2.0f},
+      {"BOOL", {0x01}, 1.0f},
+      {"U16", {0xFE, 0xFF}, 65534.0f},
+      {"U32", {2, 0, 0, 0}, 2.0f},
+      {"U64", {2, 0, 0, 0, 0, 0, 0, 0}, 2.0f},
       {"F16", {0x01, 0x00}, 5.9604644775390625e-8f},  // smallest subnormal half
   };
   for (const auto& c : cases) {
@@ -118,14 +126,17 @@ TEST(Safetensors, BadShapesAndOffsets) {
 
 TEST(Safetensors, OverlappingAndDuplicateTensors) {
   const std::vector<uint8_t> d8(8, 0);
-  ExpectError(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
-              d8, {"tensors a and b overlap"});
-  ExpectError(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
-              d8, {"tensor a", "twice"});
+  ExpectError(
+      R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+      d8, {"tensors a and b overlap"});
+  ExpectError(
+      R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+      d8, {"tensor a", "twice"});
   // Adjacent is fine; so is an empty tensor inside another's bytes.
-  EXPECT_NO_THROW(Open(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},)"
-                       R"("e":{"dtype":"F32","shape":[0],"data_offsets":[2,2]}})",
-                       d8));
+  EXPECT_NO_THROW(Open(
+      R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},)"
+      R"("e":{"dtype":"F32","shape":[0],"data_offsets":[2,2]}})",
+      d8));
 }
 
 TEST(Safetensors, MissingFileIsAConvertError) {
@@ -167,7 +178,8 @@ TEST_F(ShardedIndex, BrokenIndexes) {
         [&] { convert::OpenShardedSafetensors(Index(std::string(R"({"weight_map":{"a":")") + shard + "\"}}")); },
         {"index.json", "weight_map entry a"});
   }
-  ExpectConvertError([&] { convert::OpenShardedSafetensors(Index(R"({"weight_map":{"a":7}})")); }, {"weight_map entry a"});
+  ExpectConvertError([&] { convert::OpenShardedSafetensors(Index(R"({"weight_map":{"a":7}})")); },
+                     {"weight_map entry a"});
 }
 
 }  // namespace

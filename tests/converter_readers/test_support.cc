@@ -80,7 +80,8 @@ std::string PickleTensor(const std::string& storage, int64_t offset, const std::
   for (int64_t v : size) s += PickleInt(v);
   s += "t(";
   for (int64_t v : stride) s += PickleInt(v);
-  s += "t\x89" "ccollections\nOrderedDict\n)RtR";
+  s += "t\x89"
+       "ccollections\nOrderedDict\n)RtR";
   return s;
 }
 

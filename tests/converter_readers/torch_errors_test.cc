@@ -35,11 +35,11 @@ void ExpectBareError(const std::string& object, const std::vector<std::string>& 
 TEST(TorchLegacyHandMade, ContiguousStridedOffsetAndExpandedViews) {
   // Storage holds 0..5. Views: [2,3] contiguous; its transpose; a row at
   // offset 3; [3,2] expanded from 2 elements with stride 0 (repeats rows).
-  const std::string object = "\x80\x02}(" + PickleStr("c") + PickleTensor(kF32x6, 0, {2, 3}, {3, 1}) +
-                             PickleStr("t") + PickleTensor(kF32x6, 0, {3, 2}, {1, 3}) + PickleStr("r") +
-                             PickleTensor(kF32x6, 3, {3}, {1}) + PickleStr("x") +
-                             PickleTensor(kF32x6, 4, {3, 2}, {0, 1}) + PickleStr("s") + PickleTensor(kF32x6, 5, {}, {}) +
-                             PickleStr("e") + PickleTensor(kF32x6, 0, {0, 3}, {3, 1}) + "u.";
+  const std::string object =
+      "\x80\x02}(" + PickleStr("c") + PickleTensor(kF32x6, 0, {2, 3}, {3, 1}) + PickleStr("t") +
+      PickleTensor(kF32x6, 0, {3, 2}, {1, 3}) + PickleStr("r") + PickleTensor(kF32x6, 3, {3}, {1}) + PickleStr("x") +
+      PickleTensor(kF32x6, 4, {3, 2}, {0, 1}) + PickleStr("s") + PickleTensor(kF32x6, 5, {}, {}) + PickleStr("e") +
+      PickleTensor(kF32x6, 0, {0, 3}, {3, 1}) + "u.";
   const auto r = Legacy(object);
   EXPECT_EQ(r->format(), "torch-legacy");
   ASSERT_EQ(r->tensors().size(), 6u);
@@ -58,7 +58,9 @@ TEST(TorchLegacyHandMade, MemoizedObjectsAndParameters) {
   const std::string storage = kF32x6 + "q\x01";
   const std::string object = "\x80\x02}(" + PickleStr("a") + PickleTensor(storage, 0, {2}, {1}) + PickleStr("p") +
                              "ctorch._utils\n_rebuild_parameter\n(" + PickleTensor("h\x01", 2, {2}, {1}) +
-                             "\x88" "ccollections\nOrderedDict\n)RtR" + "u.";
+                             "\x88"
+                             "ccollections\nOrderedDict\n)RtR" +
+                             "u.";
   const auto r = Legacy(object);
   EXPECT_EQ(r->ReadFloat32("a"), (std::vector<float>{0, 1}));
   EXPECT_EQ(r->ReadFloat32("p"), (std::vector<float>{2, 3}));
@@ -69,22 +71,30 @@ TEST(TorchLegacyHandMade, GlobalsOutsideTheWhitelistAreRefused) {
                     {"refusing pickle global os.system", "nothing is executed"});
   ExpectLegacyError("\x80\x02" + std::string("\x8c\x08") + "builtins" + "\x8c\x04" + "eval" + "\x93.",
                     {"refusing pickle global builtins.eval"});
-  ExpectLegacyError("\x80\x02" "cnumpy.core.multiarray\n_reconstruct\n.", {"refusing pickle global numpy.core.multiarray._reconstruct"});
-  ExpectLegacyError("\x80\x02" "c__builtin__\ngetattr\n.", {"__builtin__.getattr"});
+  ExpectLegacyError(
+      "\x80\x02"
+      "cnumpy.core.multiarray\n_reconstruct\n.",
+      {"refusing pickle global numpy.core.multiarray._reconstruct"});
+  ExpectLegacyError(
+      "\x80\x02"
+      "c__builtin__\ngetattr\n.",
+      {"__builtin__.getattr"});
   // Whitelisted names may still not be called for anything else.
-  ExpectLegacyError("\x80\x02}" + PickleStr("w") + "ctorch\nFloatStorage\n)Rs.", {"refusing to call torch.FloatStorage"});
+  ExpectLegacyError("\x80\x02}" + PickleStr("w") + "ctorch\nFloatStorage\n)Rs.",
+                    {"refusing to call torch.FloatStorage"});
 }
 
 TEST(TorchLegacyHandMade, UnknownOpcodesAreNamed) {
-  ExpectLegacyError("\x80\x02(i__main__\nX\n.", {"unsupported pickle opcode 0x69 ('i')"});          // INST
-  ExpectLegacyError("\x80\x02\x82\x01.", {"unsupported pickle opcode 0x82"});                      // EXT1
-  ExpectLegacyError("\x80\x02P0\n.", {"unsupported pickle opcode 0x50 ('P')"});                    // PERSID
-  ExpectLegacyError("\x80\x02\x8b\xff\xff\xff\x7f.", {"unsupported pickle opcode 0x8b"});          // LONG4
+  ExpectLegacyError("\x80\x02(i__main__\nX\n.", {"unsupported pickle opcode 0x69 ('i')"});  // INST
+  ExpectLegacyError("\x80\x02\x82\x01.", {"unsupported pickle opcode 0x82"});               // EXT1
+  ExpectLegacyError("\x80\x02P0\n.", {"unsupported pickle opcode 0x50 ('P')"});             // PERSID
+  ExpectLegacyError("\x80\x02\x8b\xff\xff\xff\x7f.", {"unsupported pickle opcode 0x8b"});   // LONG4
   ExpectLegacyError("\x80\x07}.", {"unsupported pickle protocol 7"});
 }
 
 TEST(TorchLegacyHandMade, LyingLayoutsAreRefused) {
-  ExpectLegacyError(PickleDictW(PickleTensor(kF32x6, 0, {7}, {1})), {"tensor w", "past the end of its storage (6 elements"});
+  ExpectLegacyError(PickleDictW(PickleTensor(kF32x6, 0, {7}, {1})),
+                    {"tensor w", "past the end of its storage (6 elements"});
   ExpectLegacyError(PickleDictW(PickleTensor(kF32x6, 6, {1}, {1})), {"tensor w", "past the end"});
   ExpectLegacyError(PickleDictW(PickleTensor(kF32x6, -1, {1}, {1})), {"tensor w", "negative storage offset"});
   ExpectLegacyError(PickleDictW(PickleTensor(kF32x6, 0, {2}, {-1})), {"tensor w", "negative size or stride"});
@@ -92,17 +102,21 @@ TEST(TorchLegacyHandMade, LyingLayoutsAreRefused) {
   ExpectLegacyError(PickleDictW(PickleTensor(kF32x6, 0, {1LL << 62, 1LL << 62}, {0, 0})), {"tensor w", "overflows"});
   ExpectLegacyError(PickleDictW(PickleTensor(kF32x6, 0, {2, 3}, {1LL << 62, 1LL << 62})), {"tensor w", "past the end"});
   // 2^40 elements all aliasing element 0 (stride 0): inside the storage, but a 4 TB allocation.
-  ExpectLegacyError(PickleDictW(PickleTensor(kF32x6, 0, {1 << 20, 1 << 20}, {0, 0})), {"tensor w", "declares 1099511627776 elements"});
+  ExpectLegacyError(PickleDictW(PickleTensor(kF32x6, 0, {1 << 20, 1 << 20}, {0, 0})),
+                    {"tensor w", "declares 1099511627776 elements"});
   ExpectLegacyError(PickleDictW(PickleTensor(kF32x6, 0, {2}, {1, 1})), {"size and stride differ in rank"});
 }
 
 TEST(TorchLegacyHandMade, StorageBookkeepingErrors) {
   const std::string w = PickleDictW(PickleTensor(kF32x6, 0, {6}, {1}));
   // The key list names a storage the pickle never used.
-  ExpectConvertError([&] { OpenTorchBytes(MakeLegacyTorch(w, "\x80\x02](" + PickleStr("9") + "e.", LegacyStorageOfRange(6)), "m.bin"); },
-                     {"m.bin", "storage 9 is not used by the pickle"});
+  ExpectConvertError(
+      [&] {
+        OpenTorchBytes(MakeLegacyTorch(w, "\x80\x02](" + PickleStr("9") + "e.", LegacyStorageOfRange(6)), "m.bin");
+      },
+      {"m.bin", "storage 9 is not used by the pickle"});
   // The tensor's storage has no data in the file.
-  ExpectConvertError([&] { OpenTorchBytes(MakeLegacyTorch(w, "\x80\x02]." , {}), "m.bin"); },
+  ExpectConvertError([&] { OpenTorchBytes(MakeLegacyTorch(w, "\x80\x02].", {}), "m.bin"); },
                      {"m.bin", "tensor w", "storage 0 is missing"});
   // A declared element count of 2^61 with 24 bytes behind it.
   std::vector<uint8_t> huge = LegacyStorageOfRange(6);
@@ -113,7 +127,8 @@ TEST(TorchLegacyHandMade, StorageBookkeepingErrors) {
   ExpectLegacyError("\x80\x02}(" + PickleStr("a") + PickleTensor(kF32x6, 0, {1}, {1}) + PickleStr("b") +
                         PickleTensor(PickleStorage("HalfStorage", "0", 6), 0, {1}, {1}) + "u.",
                     {"storage 0 is used as both F32 and F16"});
-  ExpectLegacyError("\x80\x02}" + PickleStr("w") + "(" + PickleStr("module") + PickleStr("x") + "tQs.", {"unsupported persistent id"});
+  ExpectLegacyError("\x80\x02}" + PickleStr("w") + "(" + PickleStr("module") + PickleStr("x") + "tQs.",
+                    {"unsupported persistent id"});
 }
 
 TEST(TorchLegacyHandMade, NotAStateDict) {
@@ -128,7 +143,8 @@ TEST(TorchLegacyHandMade, NotAStateDict) {
 
 TEST(TorchLegacyHandMade, HostileStructuresAreBounded) {
   // A dict that contains itself: the walk stops at its depth limit.
-  ExpectBareError(std::string("\x80\x02}q\x00", 5) + PickleStr("a") + std::string("h\x00s.", 4), {"nested deeper than 32"});
+  ExpectBareError(std::string("\x80\x02}q\x00", 5) + PickleStr("a") + std::string("h\x00s.", 4),
+                  {"nested deeper than 32"});
   // 4 million MARKs: the stack limit, not memory exhaustion.
   ExpectLegacyError("\x80\x02" + std::string(4 << 20, '('), {"pickle stack deeper than"});
   // 1.5 million lists: the object limit.
@@ -146,7 +162,11 @@ TEST(TorchLegacyHandMade, HostileStructuresAreBounded) {
   ExpectLegacyError("\x80\x02(K\x01s.", {"stack underflow"});
   ExpectLegacyError("\x80\x02K\x01K\x02s.", {"SETITEM on an object of the wrong type"});
   ExpectLegacyError("\x80\x02}(K\x01u.", {"odd number"});
-  ExpectLegacyError("\x80\x02" "c" + std::string(300, 'a') + "\n", {"GLOBAL name too long"});
+  ExpectLegacyError(
+      "\x80\x02"
+      "c" +
+          std::string(300, 'a') + "\n",
+      {"GLOBAL name too long"});
   ExpectLegacyError("\x80\x02X\xff\xff\xff\x7f", {"truncated pickle"});
   ExpectLegacyError("\x80\x02\x8d\xff\xff\xff\xff\xff\xff\xff\xff", {"truncated pickle"});
 }

@@ -100,7 +100,8 @@ TEST(NestedCheckpoint, TensorsAreNamedByTheirPathAndOtherValuesIgnored) {
   EXPECT_EQ(names, (std::vector<std::string>{"state_dict.bert.pooler.dense.weight", "state_dict.bert.pooler.dense.bias",
                                              "optimizer.state.0.momentum_buffer"}));
   const auto expected = LoadExpected();
-  EXPECT_EQ(reader->ReadFloat32("state_dict.bert.pooler.dense.weight"), Find(expected, "bert.pooler.dense.weight").values);
+  EXPECT_EQ(reader->ReadFloat32("state_dict.bert.pooler.dense.weight"),
+            Find(expected, "bert.pooler.dense.weight").values);
   const auto& bias = Find(expected, "bert.pooler.dense.bias").values;
   EXPECT_EQ(reader->ReadFloat32("state_dict.bert.pooler.dense.bias"), bias);
   const auto momentum = reader->ReadFloat32("optimizer.state.0.momentum_buffer");

@@ -29,9 +29,9 @@ TEST(MindSporeBuilt, PackedAndUnpackedDims) {
 TEST(MindSporeBuilt, SameTagRecordsConcatenateInFileOrder) {
   const std::string all = FloatContent({1.5f, -2, 3, 4, 5});
   // Split at byte 6: element 1 straddles the first two records.
-  const std::string file = MsRecord("big", {5}, "Float32", all.substr(0, 6)) + MsRecord("other", {}, "Int32", std::string("\x07\0\0\0", 4)) +
-                           MsRecord("big", {5}, "Float32", all.substr(6, 10)) +
-                           MsRecord("big", {5}, "Float32", all.substr(16));
+  const std::string file =
+      MsRecord("big", {5}, "Float32", all.substr(0, 6)) + MsRecord("other", {}, "Int32", std::string("\x07\0\0\0", 4)) +
+      MsRecord("big", {5}, "Float32", all.substr(6, 10)) + MsRecord("big", {5}, "Float32", all.substr(16));
   const auto r = OpenMs(file);
   ASSERT_EQ(r->tensors().size(), 2u);
   EXPECT_EQ(r->ReadFloat32("big"), (std::vector<float>{1.5f, -2, 3, 4, 5}));
@@ -49,7 +49,8 @@ TEST(MindSporeBuilt, ScalarsAndEmptyTensors) {
 }
 
 TEST(MindSporeBuilt, StringTensorsAreSkipped) {
-  const auto r = OpenMs(MsRecord("name", {1}, "str", "hello") + MsRecord("w", {1}, "Float16", std::string("\x00\x3c", 2)));
+  const auto r =
+      OpenMs(MsRecord("name", {1}, "str", "hello") + MsRecord("w", {1}, "Float16", std::string("\x00\x3c", 2)));
   ASSERT_EQ(r->tensors().size(), 1u);
   EXPECT_EQ(r->skipped(), std::vector<std::string>{"name"});
   EXPECT_EQ(r->ReadFloat32("w"), std::vector<float>{1.0f});
@@ -65,8 +66,11 @@ TEST(MindSporeBuilt, Errors) {
   ExpectConvertError([] { OpenMs(MsRecord("w", {1}, "Complex64", "abcdefgh")); }, {"tensor w", "Complex64"});
   ExpectConvertError([] { OpenMs(MsRecord("w", {1}, "str", "x") + MsRecord("w", {1}, "Float32", "abcd")); },
                      {"tensor w", "string"});
-  ExpectConvertError([] { OpenMs(MsRecord("w", {int64_t(1) << 40, int64_t(1) << 40}, "Float32", "")); },
-                     {"tensor w", "overflow"});
+  ExpectConvertError(
+      [] {
+        OpenMs(MsRecord("w", {int64_t(1) << 40, int64_t(1) << 40}, "Float32", ""));
+      },
+      {"tensor w", "overflow"});
   ExpectConvertError([] { OpenMs(MsRecord("w", {-1}, "Float32", "")); }, {"negative"});
   ExpectConvertError([] { OpenMs(LenField(1, LenField(1, "w"))); }, {"m.ckpt", "record 0", "no tensor"});
   ExpectConvertError([] { OpenMs(LenField(1, LenField(2, ""))); }, {"record 0", "no tag"});

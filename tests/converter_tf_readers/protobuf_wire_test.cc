@@ -45,8 +45,9 @@ TEST(ProtobufWire, Varints) {
 }
 
 TEST(ProtobufWire, EveryNonGroupWireTypeIsReadAndSkippable) {
-  const std::string msg = VarintField(1, 150) + std::string("\x11", 1) + std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8) +
-                          LenField(3, "abc") + Fixed32Field(4, 0xDEADBEEF);
+  const std::string msg = VarintField(1, 150) + std::string("\x11", 1) +
+                          std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8) + LenField(3, "abc") +
+                          Fixed32Field(4, 0xDEADBEEF);
   const auto f = Fields(msg);
   ASSERT_EQ(f.size(), 4u);
   EXPECT_EQ(f[0].value, 150u);
@@ -56,11 +57,17 @@ TEST(ProtobufWire, EveryNonGroupWireTypeIsReadAndSkippable) {
 }
 
 TEST(ProtobufWire, MalformedInputIsAConvertError) {
-  ExpectConvertError([] { Fields(std::string("\x0b", 1)); }, {"msg", "group"});           // start group
-  ExpectConvertError([] { Fields(std::string("\x0c", 1)); }, {"msg", "group"});           // end group
+  ExpectConvertError([] { Fields(std::string("\x0b", 1)); }, {"msg", "group"});  // start group
+  ExpectConvertError([] { Fields(std::string("\x0c", 1)); }, {"msg", "group"});  // end group
   ExpectConvertError([] { Fields(std::string("\x0e", 1)); }, {"msg", "wire type 6"});
   ExpectConvertError([] { Fields(std::string("\x00\x00", 2)); }, {"msg", "field number 0"});
-  ExpectConvertError([] { Fields("\x1a\x05" "abc"); }, {"msg", "field 3", "past the end"});
+  ExpectConvertError(
+      [] {
+        Fields(
+            "\x1a\x05"
+            "abc");
+      },
+      {"msg", "field 3", "past the end"});
   ExpectConvertError([] { Fields("\x1a\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"); }, {"past the end"});
   ExpectConvertError([] { Fields("\x25\x01\x02"); }, {"truncated fixed32"});
   ExpectConvertError([] { Fields("\x11\x01\x02"); }, {"truncated fixed64"});

@@ -148,7 +148,8 @@ INSTANTIATE_TEST_SUITE_P(CheckpointFormats, TfBundles,
                          });
 
 TEST(TfBundle, IndexPathIsAcceptedAsPrefix) {
-  const auto reader = convert::OpenTfBundle(DataPath("tf-bundle/tf-serving-half-plus-two-cpu/variables/variables.index"));
+  const auto reader =
+      convert::OpenTfBundle(DataPath("tf-bundle/tf-serving-half-plus-two-cpu/variables/variables.index"));
   EXPECT_EQ(reader->tensors().size(), 5u);
 }
 
@@ -171,7 +172,8 @@ TEST(MindSpore, LenetReadsToItsExpectedJson) {
     std::vector<int64_t> shape;
     for (const auto& d : p.find("shape")->as_array()) shape.push_back(d.as_int());
     // MindSpore writes a 0-d scalar as dims [0] holding one element.
-    if (shape == std::vector<int64_t>{0} && p.find("nbytes")->as_int() == static_cast<int64_t>(convert::DTypeSize(info.dtype))) {
+    if (shape == std::vector<int64_t>{0} &&
+        p.find("nbytes")->as_int() == static_cast<int64_t>(convert::DTypeSize(info.dtype))) {
       shape.clear();
     }
     EXPECT_EQ(info.shape, shape);

@@ -18,8 +18,7 @@ using convert::OpenTfBundleBytes;
 
 const char kHalfPlusTwo[] = "tf-bundle/tf-serving-half-plus-two-tf2/variables/variables";
 
-std::unique_ptr<convert::CheckpointReader> Open(const std::vector<uint8_t>& index,
-                                                const std::vector<uint8_t>& shard) {
+std::unique_ptr<convert::CheckpointReader> Open(const std::vector<uint8_t>& index, const std::vector<uint8_t>& shard) {
   return OpenTfBundleBytes(index, {shard}, "t");
 }
 
@@ -89,7 +88,8 @@ TEST(TfBundleBuilt, TerabyteTensorIsRefusedWithoutAllocating) {
   const auto wrap = SsTable({{"", BundleHeader(1)}, {"w", BundleEntry(1, {1}, 0, ~uint64_t{0} - 1, 4, 0)}});
   ExpectConvertError([&] { Open(wrap, {0, 0, 0, 0}); }, {"w", "outside"});
   // A shape whose element count overflows.
-  const auto big = SsTable({{"", BundleHeader(1)}, {"s", BundleEntry(1, {int64_t(1) << 40, int64_t(1) << 40}, 0, 0, 0, 0)}});
+  const auto big =
+      SsTable({{"", BundleHeader(1)}, {"s", BundleEntry(1, {int64_t(1) << 40, int64_t(1) << 40}, 0, 0, 0, 0)}});
   ExpectConvertError([&] { Open(big, {}); }, {"s", "overflows"});
 }
 
@@ -105,17 +105,29 @@ TEST(TfBundleBuilt, SlicedEntriesAreRefused) {
 }
 
 TEST(TfBundleBuilt, HeaderProblems) {
-  ExpectConvertError([] { Open(SsTable({{"a", BundleEntry(1, {}, 0, 0, 4, 0)}}), {0, 0, 0, 0}); },
-                     {"t.index", "no bundle header"});
+  ExpectConvertError(
+      [] {
+        Open(SsTable({{"a", BundleEntry(1, {}, 0, 0, 4, 0)}}), {0, 0, 0, 0});
+      },
+      {"t.index", "no bundle header"});
   ExpectConvertError([] { Open(SsTable({{"", BundleHeader(1, 1)}}), {}); }, {"big-endian"});
   ExpectConvertError([] { Open(SsTable({{"", BundleHeader(0)}}), {}); }, {"num_shards 0"});
   ExpectConvertError([] { Open(SsTable({{"", BundleHeader(3)}}), {}); }, {"3 shard(s), 1 given"});
-  ExpectConvertError([] { Open(SsTable({{"", BundleHeader(1)}, {"a", BundleEntry(1, {}, 2, 0, 4, 0)}}), {}); },
-                     {"a", "shard_id 2"});
-  ExpectConvertError([] { Open(SsTable({{"", BundleHeader(1)}, {"a", BundleEntry(99, {}, 0, 0, 4, 0)}}), {0, 0, 0, 0}); },
-                     {"a", "unknown TensorFlow dtype 99"});
-  ExpectConvertError([] { Open(SsTable({{"", BundleHeader(1)}, {"a", BundleEntry(1, {-1}, 0, 0, 4, 0)}}), {}); },
-                     {"a", "negative"});
+  ExpectConvertError(
+      [] {
+        Open(SsTable({{"", BundleHeader(1)}, {"a", BundleEntry(1, {}, 2, 0, 4, 0)}}), {});
+      },
+      {"a", "shard_id 2"});
+  ExpectConvertError(
+      [] {
+        Open(SsTable({{"", BundleHeader(1)}, {"a", BundleEntry(99, {}, 0, 0, 4, 0)}}), {0, 0, 0, 0});
+      },
+      {"a", "unknown TensorFlow dtype 99"});
+  ExpectConvertError(
+      [] {
+        Open(SsTable({{"", BundleHeader(1)}, {"a", BundleEntry(1, {-1}, 0, 0, 4, 0)}}), {});
+      },
+      {"a", "negative"});
 }
 
 TEST(TfBundleBuilt, StringAndComplexEntriesAreSkippedNotMisread) {
@@ -129,8 +141,8 @@ TEST(TfBundleBuilt, StringAndComplexEntriesAreSkippedNotMisread) {
 }
 
 TEST(TfBundleBuilt, UnsortedKeysAreRefused) {
-  const auto index = SsTable({{"", BundleHeader(1)}, {"b", BundleEntry(1, {}, 0, 0, 4, 0)},
-                              {"a", BundleEntry(1, {}, 0, 0, 4, 0)}});
+  const auto index =
+      SsTable({{"", BundleHeader(1)}, {"b", BundleEntry(1, {}, 0, 0, 4, 0)}, {"a", BundleEntry(1, {}, 0, 0, 4, 0)}});
   ExpectConvertError([&] { Open(index, {0, 0, 0, 0}); }, {"t.index", "sorted"});
 }
 

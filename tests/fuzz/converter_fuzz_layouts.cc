@@ -47,7 +47,7 @@ class LinesReader : public CheckpointReader {
           count *= d;
           if (count > 65536) ok = false;
           p = *next == ',' ? next + 1 : next;
-          if (*next != ',' ) break;
+          if (*next != ',') break;
         }
       }
       if (!ok || count > 65536 || seen_.count(t.name)) continue;

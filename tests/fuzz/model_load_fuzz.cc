@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "format/xxhash64.h"
 #include "embert/embert.h"
+#include "format/xxhash64.h"
 #include "schema/embert_generated.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -10,7 +10,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
-    const auto reader = embert::convert::OpenSafetensorsBytes(std::vector<uint8_t>(data, data + size), "fuzz.safetensors");
+    const auto reader =
+        embert::convert::OpenSafetensorsBytes(std::vector<uint8_t>(data, data + size), "fuzz.safetensors");
     for (const auto& t : reader->tensors()) reader->ReadFloat32(t.name);
   } catch (const embert::convert::ConvertError&) {
   }

@@ -22,15 +22,36 @@ struct Fixture {
   Fixture() {
     // A small vocabulary with the pieces fuzzed text is likely to hit.
     // Hangul jamo and U+0307 make one source character into several tokens.
-    vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b", "##a", "##b", "ab", "##ab", "é", "中",
-             "!", "##!", "σ", "ς", "\xE1\x84\x92", "##\xE1\x85\xA1", "##\xE1\x86\xAB", "i", "##\xCC\x87"};
+    vocab = {"[PAD]",
+             "[UNK]",
+             "[CLS]",
+             "[SEP]",
+             "[MASK]",
+             "a",
+             "b",
+             "##a",
+             "##b",
+             "ab",
+             "##ab",
+             "é",
+             "中",
+             "!",
+             "##!",
+             "σ",
+             "ς",
+             "\xE1\x84\x92",
+             "##\xE1\x85\xA1",
+             "##\xE1\x86\xAB",
+             "i",
+             "##\xCC\x87"};
     for (char c = 'c'; c <= 'z'; ++c) {
       vocab.push_back(std::string(1, c));
       vocab.push_back("##" + std::string(1, c));
     }
     index_bytes = embert::tok::BuildVocabIndex(vocab);
     if (!embert::tok::VocabIndex::Open(index_bytes.data(), index_bytes.size(), embert::tok::kVocabIndexFormat,
-                                       static_cast<uint32_t>(vocab.size()), &index).ok()) {
+                                       static_cast<uint32_t>(vocab.size()), &index)
+             .ok()) {
       std::abort();
     }
     specials = {0, 1, 2, 3, 4};

@@ -97,8 +97,8 @@ int main(int argc, char** argv) {
     const auto ids = ParseInts(parts[0]);
     const auto types = ParseInts(parts[1]);
     const auto mask = ParseInts(parts[2]);
-    if (embert_set_tokens(ctx, ids.data(), types.empty() ? nullptr : types.data(),
-                          mask.empty() ? nullptr : mask.data(), ids.size()) != EMBERT_STATUS_OK) {
+    if (embert_set_tokens(ctx, ids.data(), types.empty() ? nullptr : types.data(), mask.empty() ? nullptr : mask.data(),
+                          ids.size()) != EMBERT_STATUS_OK) {
       status = Fail("set_tokens", ctx);
       break;
     }

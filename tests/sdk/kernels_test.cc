@@ -2,8 +2,8 @@
 // written here from their definitions.
 #include <gtest/gtest.h>
 
-#include <limits>
 #include <cstring>
+#include <limits>
 
 #include <cmath>
 #include <random>
@@ -118,8 +118,8 @@ TEST(Activations, SoftmaxSumsToOneAndSurvivesHugeLogits) {
 }
 
 // Multi-head attention in double, written from softmax(QK^T/sqrt(d) + mask) V.
-std::vector<double> NaiveAttention(const std::vector<float>& qkv, size_t seq, size_t heads,
-                                   size_t dh, const std::vector<int32_t>& mask) {
+std::vector<double> NaiveAttention(const std::vector<float>& qkv, size_t seq, size_t heads, size_t dh,
+                                   const std::vector<int32_t>& mask) {
   const size_t H = heads * dh;
   std::vector<double> out(seq * H, 0.0);
   for (size_t h = 0; h < heads; ++h) {
@@ -148,8 +148,8 @@ TEST(Attention, MatchesNaiveWithPaddingMaskAndHeadRanges) {
   std::vector<int32_t> mask = {1, 1, 1, 1, 1, 1, 0, 0, 0};
   const auto expected = NaiveAttention(qkv, seq, heads, dh, mask);
   std::vector<float> out(seq * H, -1.0f), scores(AttentionScratchFloats(seq, dh));
-  AttentionArgs a{qkv.data(), qkv.data() + H, qkv.data() + 2 * H, 3 * H, mask.data(), out.data(),
-                  H, seq, heads, dh, scores.data()};
+  AttentionArgs a{qkv.data(), qkv.data() + H, qkv.data() + 2 * H, 3 * H, mask.data(), out.data(), H, seq, heads,
+                  dh,         scores.data()};
   // Two calls over disjoint head ranges, as threads make them.
   Attention(a, 0, 1);
   Attention(a, 1, heads);
@@ -161,18 +161,18 @@ TEST(Attention, MatchesNaiveWithPaddingMaskAndHeadRanges) {
 // dimensions and a tail past them.
 TEST(Attention, MatchesNaiveWithRowKeyAndDimensionTails) {
   for (size_t dh : {20u, 84u})
-  for (size_t seq : {1u, 4u, 13u, 17u, 37u}) {
-    const size_t heads = 2, H = heads * dh;
-    auto qkv = Random(seq * 3 * H, 11 + static_cast<uint32_t>(seq), 2.0f);
-    std::vector<int32_t> mask(seq, 1);
-    if (seq > 3) mask[seq - 1] = mask[seq / 2] = 0;
-    const auto expected = NaiveAttention(qkv, seq, heads, dh, mask);
-    std::vector<float> out(seq * H, -1.0f), scores(AttentionScratchFloats(seq, dh));
-    AttentionArgs a{qkv.data(), qkv.data() + H, qkv.data() + 2 * H, 3 * H, mask.data(), out.data(),
-                    H, seq, heads, dh, scores.data()};
-    Attention(a, 0, heads);
-    for (size_t i = 0; i < seq * H; ++i) EXPECT_NEAR(out[i], expected[i], 1e-5) << "seq " << seq << " at " << i;
-  }
+    for (size_t seq : {1u, 4u, 13u, 17u, 37u}) {
+      const size_t heads = 2, H = heads * dh;
+      auto qkv = Random(seq * 3 * H, 11 + static_cast<uint32_t>(seq), 2.0f);
+      std::vector<int32_t> mask(seq, 1);
+      if (seq > 3) mask[seq - 1] = mask[seq / 2] = 0;
+      const auto expected = NaiveAttention(qkv, seq, heads, dh, mask);
+      std::vector<float> out(seq * H, -1.0f), scores(AttentionScratchFloats(seq, dh));
+      AttentionArgs a{qkv.data(), qkv.data() + H, qkv.data() + 2 * H, 3 * H, mask.data(), out.data(), H, seq, heads,
+                      dh,         scores.data()};
+      Attention(a, 0, heads);
+      for (size_t i = 0; i < seq * H; ++i) EXPECT_NEAR(out[i], expected[i], 1e-5) << "seq " << seq << " at " << i;
+    }
 }
 
 TEST(Attention, EveryKeyMaskedGivesAZeroContext) {
@@ -180,8 +180,8 @@ TEST(Attention, EveryKeyMaskedGivesAZeroContext) {
   auto qkv = Random(seq * 3 * H, 3, 2.0f);
   std::vector<int32_t> mask(seq, 0);
   std::vector<float> out(seq * H, -1.0f), scores(AttentionScratchFloats(seq, dh));
-  AttentionArgs a{qkv.data(), qkv.data() + H, qkv.data() + 2 * H, 3 * H, mask.data(), out.data(),
-                  H, seq, heads, dh, scores.data()};
+  AttentionArgs a{qkv.data(), qkv.data() + H, qkv.data() + 2 * H, 3 * H, mask.data(), out.data(), H, seq, heads,
+                  dh,         scores.data()};
   Attention(a, 0, heads);
   for (float v : out) EXPECT_EQ(v, 0.0f);
 }
@@ -233,9 +233,22 @@ TEST(FastMath, NanPropagatesWithoutUndefinedBehaviour) {
 namespace embert::kernels {
 namespace {
 TEST(FastMath, LanesGiveTheScalarBits) {
-  std::vector<float> xs = {0.0f, -0.0f, 1e-30f, -1e-30f, 87.0f, -87.0f, 88.72283f, 89.0f, -87.33654f,
-                           -88.0f, -1000.0f, 1000.0f, INFINITY, -INFINITY,
-                           std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::denorm_min()};
+  std::vector<float> xs = {0.0f,
+                           -0.0f,
+                           1e-30f,
+                           -1e-30f,
+                           87.0f,
+                           -87.0f,
+                           88.72283f,
+                           89.0f,
+                           -87.33654f,
+                           -88.0f,
+                           -1000.0f,
+                           1000.0f,
+                           INFINITY,
+                           -INFINITY,
+                           std::numeric_limits<float>::quiet_NaN(),
+                           std::numeric_limits<float>::denorm_min()};
   std::mt19937 rng(9);
   std::uniform_real_distribution<float> wide(-100.0f, 100.0f);
   while (xs.size() % kLanes != 0 || xs.size() < 20000) xs.push_back(wide(rng) * (xs.size() % 3 == 0 ? 0.05f : 1.0f));
@@ -280,38 +293,60 @@ bool SameBits(const std::vector<float>& a, const std::vector<float>& b, size_t* 
 TEST(FloatNeon, AttentionGivesTheGenericBits) {
   int cases = 0;
   for (size_t dh : {64u, 32u, 20u, 18u, 6u})
-  for (size_t seq : {1u, 3u, 16u, 17u, 100u, 128u})
-  for (int masking = 0; masking < 4; ++masking) {
-    const size_t heads = 3, H = heads * dh;
-    const float scale = masking == 2 ? 40.0f : 2.0f;
-    auto qkv = Random(seq * 3 * H, 100 + static_cast<uint32_t>(seq * 7 + dh + masking), scale);
-    std::vector<int32_t> mask(seq, 1);
-    if (masking == 1 || masking == 2) {
-      for (size_t j = seq - seq / 3; j < seq; ++j) mask[j] = 0;   // padding
-      if (seq > 4) mask[1] = mask[seq / 2] = 0;                   // and holes
-    }
-    if (masking == 3) mask.assign(seq, 0);
-    std::vector<float> neon(seq * H, -1.0f), lanes(seq * H, -1.0f), scratch(AttentionScratchFloats(seq, dh));
-    AttentionArgs a{qkv.data(), qkv.data() + H, qkv.data() + 2 * H, 3 * H, masking == 0 ? nullptr : mask.data(),
-                    neon.data(), H, seq, heads, dh, scratch.data()};
-    AttentionNeon(a, 0, 1);
-    AttentionNeon(a, 1, heads);
-    a.out = lanes.data();
-    AttentionLanes(a, 0, heads);
-    size_t i = 0;
-    EXPECT_TRUE(SameBits(neon, lanes, &i)) << "seq " << seq << " head_dim " << dh << " masking " << masking
-                                           << " at " << i << ": " << neon[i] << " vs " << lanes[i];
-    if (masking == 3) {
-      for (float v : neon) ASSERT_EQ(v, 0.0f);
-    }
-    ++cases;
-  }
+    for (size_t seq : {1u, 3u, 16u, 17u, 100u, 128u})
+      for (int masking = 0; masking < 4; ++masking) {
+        const size_t heads = 3, H = heads * dh;
+        const float scale = masking == 2 ? 40.0f : 2.0f;
+        auto qkv = Random(seq * 3 * H, 100 + static_cast<uint32_t>(seq * 7 + dh + masking), scale);
+        std::vector<int32_t> mask(seq, 1);
+        if (masking == 1 || masking == 2) {
+          for (size_t j = seq - seq / 3; j < seq; ++j) mask[j] = 0;  // padding
+          if (seq > 4) mask[1] = mask[seq / 2] = 0;                  // and holes
+        }
+        if (masking == 3) mask.assign(seq, 0);
+        std::vector<float> neon(seq * H, -1.0f), lanes(seq * H, -1.0f), scratch(AttentionScratchFloats(seq, dh));
+        AttentionArgs a{qkv.data(),
+                        qkv.data() + H,
+                        qkv.data() + 2 * H,
+                        3 * H,
+                        masking == 0 ? nullptr : mask.data(),
+                        neon.data(),
+                        H,
+                        seq,
+                        heads,
+                        dh,
+                        scratch.data()};
+        AttentionNeon(a, 0, 1);
+        AttentionNeon(a, 1, heads);
+        a.out = lanes.data();
+        AttentionLanes(a, 0, heads);
+        size_t i = 0;
+        EXPECT_TRUE(SameBits(neon, lanes, &i)) << "seq " << seq << " head_dim " << dh << " masking " << masking
+                                               << " at " << i << ": " << neon[i] << " vs " << lanes[i];
+        if (masking == 3) {
+          for (float v : neon) ASSERT_EQ(v, 0.0f);
+        }
+        ++cases;
+      }
   EXPECT_EQ(cases, 5 * 6 * 4);
 }
 
 TEST(FloatNeon, GeluErfGivesTheGenericBits) {
-  std::vector<float> special = {0.0f, -0.0f, 1e-30f, -1e-30f, 5.5437f, -5.5437f, 5.5438f, -5.5438f, 12.0f, -12.0f,
-                                1e30f, -1e30f, INFINITY, -INFINITY, std::numeric_limits<float>::quiet_NaN(),
+  std::vector<float> special = {0.0f,
+                                -0.0f,
+                                1e-30f,
+                                -1e-30f,
+                                5.5437f,
+                                -5.5437f,
+                                5.5438f,
+                                -5.5438f,
+                                12.0f,
+                                -12.0f,
+                                1e30f,
+                                -1e30f,
+                                INFINITY,
+                                -INFINITY,
+                                std::numeric_limits<float>::quiet_NaN(),
                                 std::numeric_limits<float>::denorm_min()};
   std::mt19937 rng(21);
   std::uniform_real_distribution<float> dist(-8.0f, 8.0f);
@@ -323,28 +358,28 @@ TEST(FloatNeon, GeluErfGivesTheGenericBits) {
     GeluErfNeon(neon.data(), stride, rows, cols);
     GeluErfLanes(lanes.data(), stride, rows, cols);
     size_t i = 0;
-    EXPECT_TRUE(SameBits(neon, lanes, &i)) << "cols " << cols << " at " << i << ": gelu(" << x[i] << ") = "
-                                           << neon[i] << " vs " << lanes[i];
+    EXPECT_TRUE(SameBits(neon, lanes, &i))
+        << "cols " << cols << " at " << i << ": gelu(" << x[i] << ") = " << neon[i] << " vs " << lanes[i];
   }
 }
 
 TEST(FloatNeon, AddLayerNormGivesTheGenericBits) {
   for (size_t cols : {1u, 5u, 8u, 13u, 97u, 768u})
-  for (bool with_residual : {false, true}) {
-    const size_t rows = 4, stride = cols + 3;
-    auto x = Random(rows * stride, 31 + static_cast<uint32_t>(cols), 3.0f);
-    auto res = Random(rows * stride, 32 + static_cast<uint32_t>(cols));
-    auto gamma = Random(cols, 33);
-    auto beta = Random(cols, 34);
-    for (size_t r = 0; r < rows && cols > 50; ++r) x[r * stride + 7] *= 40.0f;  // an outlier dimension
-    std::vector<float> neon = x, lanes = x;
-    const float* residual = with_residual ? res.data() : nullptr;
-    AddLayerNormNeon(neon.data(), stride, residual, stride, rows, cols, gamma.data(), beta.data(), 1e-12f);
-    AddLayerNormLanes(lanes.data(), stride, residual, stride, rows, cols, gamma.data(), beta.data(), 1e-12f);
-    size_t i = 0;
-    EXPECT_TRUE(SameBits(neon, lanes, &i)) << "cols " << cols << " residual " << with_residual << " at " << i
-                                           << ": " << neon[i] << " vs " << lanes[i];
-  }
+    for (bool with_residual : {false, true}) {
+      const size_t rows = 4, stride = cols + 3;
+      auto x = Random(rows * stride, 31 + static_cast<uint32_t>(cols), 3.0f);
+      auto res = Random(rows * stride, 32 + static_cast<uint32_t>(cols));
+      auto gamma = Random(cols, 33);
+      auto beta = Random(cols, 34);
+      for (size_t r = 0; r < rows && cols > 50; ++r) x[r * stride + 7] *= 40.0f;  // an outlier dimension
+      std::vector<float> neon = x, lanes = x;
+      const float* residual = with_residual ? res.data() : nullptr;
+      AddLayerNormNeon(neon.data(), stride, residual, stride, rows, cols, gamma.data(), beta.data(), 1e-12f);
+      AddLayerNormLanes(lanes.data(), stride, residual, stride, rows, cols, gamma.data(), beta.data(), 1e-12f);
+      size_t i = 0;
+      EXPECT_TRUE(SameBits(neon, lanes, &i))
+          << "cols " << cols << " residual " << with_residual << " at " << i << ": " << neon[i] << " vs " << lanes[i];
+    }
 }
 
 }  // namespace

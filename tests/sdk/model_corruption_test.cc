@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "format/xxhash64.h"
 #include "embert/embert.h"
+#include "format/xxhash64.h"
 #include "schema/embert_generated.h"
 
 namespace {
@@ -26,8 +26,7 @@ std::vector<uint8_t> ReadFile(const char* path) {
 // An aligned copy, as a caller loading from memory must provide.
 struct Aligned {
   explicit Aligned(const std::vector<uint8_t>& bytes)
-      : size(bytes.size()),
-        data(static_cast<uint8_t*>(std::aligned_alloc(64, (bytes.size() + 63) / 64 * 64 + 64))) {
+      : size(bytes.size()), data(static_cast<uint8_t*>(std::aligned_alloc(64, (bytes.size() + 63) / 64 * 64 + 64))) {
     std::memcpy(data, bytes.data(), bytes.size());
   }
   ~Aligned() { std::free(data); }
@@ -166,8 +165,7 @@ TEST_F(ModelCorruption, NanScaleIsRefused) {
 TEST_F(ModelCorruption, ShapeThatDisagreesWithTheConfigIsRefused) {
   auto b = good_;
   auto* model = embert::schema::GetMutableModel(b.data());
-  auto* shape = model->mutable_layers()->GetMutableObject(0)->mutable_intermediate()
-                    ->mutable_weight()->mutable_shape();
+  auto* shape = model->mutable_layers()->GetMutableObject(0)->mutable_intermediate()->mutable_weight()->mutable_shape();
   shape->Mutate(1, shape->Get(1) - 1);
   ASSERT_TRUE(Reseal(&b));
   EXPECT_EQ(LoadAndMaybeRun(b), EMBERT_STATUS_INVALID_MODEL);
@@ -202,8 +200,7 @@ TEST_F(ModelCorruption, MisalignedBufferIsRefused) {
   uint8_t* base = static_cast<uint8_t*>(std::aligned_alloc(64, (shifted.size() + 127) / 64 * 64));
   std::memcpy(base, shifted.data(), shifted.size());
   embert_model* model = nullptr;
-  EXPECT_EQ(embert_model_load_buffer(base + 1, good_.size(), &model, nullptr, 0),
-            EMBERT_STATUS_MISALIGNED);
+  EXPECT_EQ(embert_model_load_buffer(base + 1, good_.size(), &model, nullptr, 0), EMBERT_STATUS_MISALIGNED);
   EXPECT_EQ(model, nullptr);
   std::free(base);
 }

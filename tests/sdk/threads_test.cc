@@ -12,8 +12,8 @@
 
 namespace {
 
-const char* kTexts[] = {"play some jazz by miles davis", "what's the weather in paris tomorrow",
-                        "book a table for two at eight", "rate this novel five stars",
+const char* kTexts[] = {"play some jazz by miles davis",          "what's the weather in paris tomorrow",
+                        "book a table for two at eight",          "rate this novel five stars",
                         "add this song to my road trip playlist", "show me the movie times near me"};
 
 struct Worker {

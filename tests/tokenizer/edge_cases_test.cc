@@ -84,8 +84,8 @@ TEST(EdgeCases, LowerCasingIsPerCharacterAsHuggingFace) {
   // the final ς that Google's str.lower() of a whole word gives. An ς
   // written in the text stays ς. 'İ'.lower() is "i" + U+0307 (full mapping).
   TestTokenizer t(std::vector<std::string>{"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
-                                           "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82",   // οδος
-                                           "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83",   // οδοσ
+                                           "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82",  // οδος
+                                           "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83",  // οδοσ
                                            "i", "##\xCC\x87"},
                   true, false);
   EXPECT_EQ(t.Run("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3").ids, std::vector<int32_t>{6});  // ΟΔΟΣ
@@ -104,9 +104,9 @@ TEST(EdgeCases, SurvivingMarksAreInCanonicalOrder) {
   // accent stripping: NFD puts U+1D165 first. A removed Mn of class 0
   // (U+0E31) between them is a starter and blocks that reordering.
   const std::string stem = "\xF0\x9D\x85\xA5", dot = "\xF0\x9D\x85\xAD", mai_han = "\xE0\xB8\xB1";
-  TestTokenizer t(std::vector<std::string>{"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "x" + stem + dot,
-                                           "x" + dot + stem},
-                  true, true);
+  TestTokenizer t(
+      std::vector<std::string>{"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "x" + stem + dot, "x" + dot + stem}, true,
+      true);
   EXPECT_EQ(t.Run("x" + dot + stem).ids, std::vector<int32_t>{5});
   EXPECT_EQ(t.Run("x" + stem + dot).ids, std::vector<int32_t>{5});
   EXPECT_EQ(t.Run("x" + dot + mai_han + stem).ids, std::vector<int32_t>{6});
@@ -158,15 +158,16 @@ TEST_P(InvalidUtf8, IsAnErrorByDefaultAndDroppedWhenReplacing) {
   EXPECT_EQ(lenient.text, (std::vector<std::string>{"ab", "cd"})) << GetParam().name;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllKinds, InvalidUtf8,
-    ::testing::Values(BadUtf8{"overlong2", "\xC0\x80"}, BadUtf8{"overlong3", "\xE0\x80\x80"},
-                      BadUtf8{"overlong4", "\xF0\x80\x80\x80"}, BadUtf8{"surrogate", "\xED\xA0\x80"},
-                      BadUtf8{"low_surrogate", "\xED\xBF\xBF"}, BadUtf8{"above_max", "\xF4\x90\x80\x80"},
-                      BadUtf8{"f5", "\xF5\x80\x80\x80"}, BadUtf8{"ff", "\xFF"},
-                      BadUtf8{"stray_continuation", "\x80"}, BadUtf8{"truncated2", "\xC3"},
-                      BadUtf8{"truncated3", "\xE2\x82"}, BadUtf8{"truncated4", "\xF0\x9F\x98"}),
-    [](const ::testing::TestParamInfo<BadUtf8>& i) { return std::string(i.param.name); });
+INSTANTIATE_TEST_SUITE_P(AllKinds, InvalidUtf8,
+                         ::testing::Values(BadUtf8{"overlong2", "\xC0\x80"}, BadUtf8{"overlong3", "\xE0\x80\x80"},
+                                           BadUtf8{"overlong4", "\xF0\x80\x80\x80"},
+                                           BadUtf8{"surrogate", "\xED\xA0\x80"},
+                                           BadUtf8{"low_surrogate", "\xED\xBF\xBF"},
+                                           BadUtf8{"above_max", "\xF4\x90\x80\x80"}, BadUtf8{"f5", "\xF5\x80\x80\x80"},
+                                           BadUtf8{"ff", "\xFF"}, BadUtf8{"stray_continuation", "\x80"},
+                                           BadUtf8{"truncated2", "\xC3"}, BadUtf8{"truncated3", "\xE2\x82"},
+                                           BadUtf8{"truncated4", "\xF0\x9F\x98"}),
+                         [](const ::testing::TestParamInfo<BadUtf8>& i) { return std::string(i.param.name); });
 
 TEST(EdgeCases, TruncatedSequenceAtTheVeryEnd) {
   Uncased().settings().replace_invalid_utf8 = true;

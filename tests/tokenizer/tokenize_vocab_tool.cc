@@ -24,8 +24,7 @@ void Print(const embert::test::Tokens& r) {
   for (size_t i = 0; i < r.types.size(); ++i) std::cout << (i ? ", " : "") << r.types[i];
   std::cout << "], \"spans\": [";
   for (size_t i = 0; i < r.spans.size(); ++i) {
-    std::cout << (i ? ", " : "") << "[" << r.spans[i].begin << ", " << r.spans[i].end << ", "
-              << r.spans[i].text << "]";
+    std::cout << (i ? ", " : "") << "[" << r.spans[i].begin << ", " << r.spans[i].end << ", " << r.spans[i].text << "]";
   }
   std::cout << "], \"truncated\": " << r.truncated << "}\n";
 }

@@ -58,8 +58,7 @@ class TestTokenizer {
   const std::vector<std::string>& vocab() const { return vocab_; }
 
   // Tokens of text (and pair), [CLS]/[SEP] removed unless keep_specials.
-  Tokens Run(const std::string& a, const std::string* b = nullptr, size_t capacity = 4096,
-             bool keep_specials = false) {
+  Tokens Run(const std::string& a, const std::string* b = nullptr, size_t capacity = 4096, bool keep_specials = false) {
     tok::Tokenizer t(&index_, settings_);
     std::vector<uint8_t> scratch(tok::Tokenizer::ScratchBytes(capacity) + 64);
     auto* aligned = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(scratch.data()) + 63) / 64 * 64);

@@ -27,7 +27,8 @@ TEST(VocabIndex, FindsEveryTokenOfTheRealVocabularies) {
     const auto bytes = tok::BuildVocabIndex(vocab);
     tok::VocabIndex index;
     ASSERT_TRUE(tok::VocabIndex::Open(bytes.data(), bytes.size(), tok::kVocabIndexFormat,
-                                      static_cast<uint32_t>(vocab.size()), &index).ok());
+                                      static_cast<uint32_t>(vocab.size()), &index)
+                    .ok());
     // A Python dict built from vocab.txt keeps the last id of a duplicate.
     std::map<std::string, int32_t> last;
     for (size_t i = 0; i < vocab.size(); ++i) last[vocab[i]] = static_cast<int32_t>(i);

@@ -17,8 +17,8 @@ class Names {
     for (const char* other : {"roberta.", "albert.", "distilbert.", "electra.", "deberta."}) {
       for (const auto& t : r.tensors()) {
         if (t.name.rfind(other, 0) == 0 || t.name.find(std::string(".") + other) != std::string::npos) {
-          throw ConvertError("unsupported architecture: tensor names start with \"" + std::string(other) +
-                             "\" (" + t.name + "); bert-convert reads BERT only");
+          throw ConvertError("unsupported architecture: tensor names start with \"" + std::string(other) + "\" (" +
+                             t.name + "); bert-convert reads BERT only");
         }
       }
     }
@@ -27,8 +27,7 @@ class Names {
     // heads sit beside "bert." in the same container.
     const std::string anchor = "embeddings.word_embeddings.weight";
     for (const auto& t : r.tensors()) {
-      if (t.name.size() >= anchor.size() &&
-          t.name.compare(t.name.size() - anchor.size(), anchor.size(), anchor) == 0 &&
+      if (t.name.size() >= anchor.size() && t.name.compare(t.name.size() - anchor.size(), anchor.size(), anchor) == 0 &&
           t.name.find("cls.predictions") == std::string::npos) {
         prefix_ = t.name.substr(0, t.name.size() - anchor.size());
         container_ = prefix_;
@@ -44,9 +43,10 @@ class Names {
       if (n++ == 6) break;
       seen += (seen.empty() ? "" : ", ") + t.name;
     }
-    throw ConvertError("unknown checkpoint layout: expected Hugging Face BERT names such as "
-                       "bert.embeddings.word_embeddings.weight, found " +
-                       std::to_string(r.tensors().size()) + " tensors like: " + seen);
+    throw ConvertError(
+        "unknown checkpoint layout: expected Hugging Face BERT names such as "
+        "bert.embeddings.word_embeddings.weight, found " +
+        std::to_string(r.tensors().size()) + " tensors like: " + seen);
   }
 
   // Head tensors ("classifier.weight", "cls.*") live in the container.
@@ -69,8 +69,7 @@ class Names {
     std::vector<float> v = reader_.ReadFloat32(name);
     for (size_t i = 0; i < v.size(); ++i) {
       if (!std::isfinite(v[i])) {
-        throw ConvertError("tensor " + shown + " holds a non-finite value (NaN or Inf) at index " +
-                           std::to_string(i));
+        throw ConvertError("tensor " + shown + " holds a non-finite value (NaN or Inf) at index " + std::to_string(i));
       }
     }
     used_.insert(name);
@@ -158,7 +157,8 @@ void LoadHuggingFaceWeights(const CheckpointReader& reader, BertModel* m) {
     }
     if (labels < 1) throw ConvertError("classifier.weight must be [num_labels, hidden]");
     m->classifier = n.Linear("classifier", false, labels, H);
-    if (!m->has_pooler) throw ConvertError("classifier.weight without bert.pooler.dense: the head reads the pooled output");
+    if (!m->has_pooler)
+      throw ConvertError("classifier.weight without bert.pooler.dense: the head reads the pooled output");
     if (m->labels.empty()) {
       for (int64_t i = 0; i < labels; ++i) m->labels.push_back("LABEL_" + std::to_string(i));
     }

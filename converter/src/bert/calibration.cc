@@ -50,10 +50,9 @@ class Session {
   // Tokenizes a line (TAB = pair); false if the SDK refuses it.
   bool Input(const std::string& line) {
     const size_t tab = line.find('\t');
-    const embert_status s =
-        tab == std::string::npos
-            ? embert_tokenize(ctx_, line.data(), line.size(), nullptr, 0)
-            : embert_tokenize(ctx_, line.data(), tab, line.data() + tab + 1, line.size() - tab - 1);
+    const embert_status s = tab == std::string::npos
+                                ? embert_tokenize(ctx_, line.data(), line.size(), nullptr, 0)
+                                : embert_tokenize(ctx_, line.data(), tab, line.data() + tab + 1, line.size() - tab - 1);
     return s == EMBERT_STATUS_OK;
   }
 
@@ -68,8 +67,8 @@ class Session {
 // Records into `user`, an observer of the type T, through the SDK's
 // experimental observer (embert_experimental.h).
 template <typename T>
-void ObserveInto(void* user, embert_observation_point point, uint32_t layer, const float* a,
-                 const float* addend, size_t rows, size_t cols, size_t stride) {
+void ObserveInto(void* user, embert_observation_point point, uint32_t layer, const float* a, const float* addend,
+                 size_t rows, size_t cols, size_t stride) {
   static_cast<T*>(user)->Observe(point, layer, a, addend, rows, cols, stride);
 }
 
@@ -80,8 +79,8 @@ void SetObserver(embert_context* ctx, T* observer) {
 
 class RangeRecorder {
  public:
-  void Observe(embert_observation_point point, uint32_t layer, const float* a, const float* addend,
-               size_t rows, size_t cols, size_t stride) {
+  void Observe(embert_observation_point point, uint32_t layer, const float* a, const float* addend, size_t rows,
+               size_t cols, size_t stride) {
     const std::string name = format::ActivationName(point, layer);
     ActivationStat& s = stats_[name];
     if (s.name.empty()) {
@@ -112,14 +111,15 @@ class RangeRecorder {
 // Keeps a copy of every layer's output of the last run.
 class LayerCapture {
  public:
-  void Observe(embert_observation_point point, uint32_t layer, const float* a, const float* addend,
-               size_t rows, size_t cols, size_t stride) {
+  void Observe(embert_observation_point point, uint32_t layer, const float* a, const float* addend, size_t rows,
+               size_t cols, size_t stride) {
     if (point != EMBERT_OBSERVE_LAYER_OUTPUT) return;
     if (layer >= outputs_.size()) outputs_.resize(layer + 1);
     std::vector<float>& out = outputs_[layer];
     out.resize(rows * cols);
     for (size_t r = 0; r < rows; ++r) {
-      for (size_t c = 0; c < cols; ++c) out[r * cols + c] = a[r * stride + c] + (addend ? addend[r * stride + c] : 0.0f);
+      for (size_t c = 0; c < cols; ++c)
+        out[r * cols + c] = a[r * stride + c] + (addend ? addend[r * stride + c] : 0.0f);
     }
   }
   const std::vector<std::vector<float>>& outputs() const { return outputs_; }

@@ -101,10 +101,12 @@ Source Resolve(const std::string& input, const std::string& forced) {
       if (ckpts.size() > 1) throw ConvertError(input + ": several .ckpt files; name one");
     }
     if (IsFile(input + "/config.json")) {
-      throw ConvertError(input + ": no weights (model.safetensors, model.safetensors.index.json or pytorch_model.bin "
+      throw ConvertError(input +
+                         ": no weights (model.safetensors, model.safetensors.index.json or pytorch_model.bin "
                          "beside config.json; nor a TensorFlow or MindSpore checkpoint)");
     }
-    throw ConvertError(input + ": not a checkpoint directory: expected a Hugging Face directory (config.json with "
+    throw ConvertError(input +
+                       ": not a checkpoint directory: expected a Hugging Face directory (config.json with "
                        "model.safetensors, model.safetensors.index.json or pytorch_model.bin), a TensorFlow "
                        "checkpoint (*.index + *.data-*, or a SavedModel's variables/), or a MindSpore .ckpt");
   }
@@ -126,7 +128,8 @@ Source Resolve(const std::string& input, const std::string& forced) {
   } else if (!head.empty() && head[0] == 0x0a) {
     kind = Kind::kMindSpore;  // protobuf: field 1 (Checkpoint.value), length-delimited
   } else {
-    throw ConvertError(input + ": unrecognised checkpoint file (not safetensors, torch.save, a TensorFlow "
+    throw ConvertError(input +
+                       ": unrecognised checkpoint file (not safetensors, torch.save, a TensorFlow "
                        "index or a MindSpore .ckpt); --format names the format");
   }
   return {kind, input, Parent(input), false};
@@ -167,8 +170,8 @@ void InferConfig(const CheckpointReader& reader, int num_heads, BertModel* m) {
   std::fprintf(stderr,
                "bert-convert: note: no configuration file; from the tensors: vocab %u, hidden %u, layers %u, heads %u, "
                "intermediate %u, positions %u, token types %u; gelu, LayerNorm epsilon 1e-12\n",
-               c.vocab_size, c.hidden_size, c.num_layers, c.num_heads, c.intermediate_size,
-               c.max_position_embeddings, c.type_vocab_size);
+               c.vocab_size, c.hidden_size, c.num_layers, c.num_heads, c.intermediate_size, c.max_position_embeddings,
+               c.type_vocab_size);
 }
 
 // Google's release names cased models "cased_L-12_H-768_A-12" and uncased
@@ -201,8 +204,8 @@ BertModel LoadCheckpoint(const std::string& input, const SourceOptions& options)
     LayoutFacts facts;
     const std::string file_format = reader->format();
     reader = RenameToHuggingFace(std::move(reader), layout, &facts);
-    m.source_format = layout == Layout::kHuggingFace ? "huggingface-" + file_format
-                                                     : file_format + "-" + LayoutName(layout);
+    m.source_format =
+        layout == Layout::kHuggingFace ? "huggingface-" + file_format : file_format + "-" + LayoutName(layout);
 
     const ConfigDialect dialect = src.kind == Kind::kHuggingFaceDir ? ConfigDialect::kHuggingFace
                                   : layout == Layout::kMindSpore    ? ConfigDialect::kMindSpore
@@ -228,11 +231,13 @@ BertModel LoadCheckpoint(const std::string& input, const SourceOptions& options)
 
     std::string vocab = options.vocab;
     if (vocab.empty()) vocab = FirstExisting({src.dir + "/vocab.txt", src.dir + "/assets/vocab.txt"});
-    if (vocab.empty()) throw ConvertError(input + ": no vocab.txt beside the checkpoint (or in assets/); give --vocab FILE");
+    if (vocab.empty())
+      throw ConvertError(input + ": no vocab.txt beside the checkpoint (or in assets/); give --vocab FILE");
     for (const auto& f : ReadTokenizerFiles(vocab, src.dir, &m)) m.source_files.push_back(f);
     if (src.kind != Kind::kHuggingFaceDir && !IsFile(src.dir + "/tokenizer_config.json") && LooksCased(input)) {
       m.tokenizer.do_lower_case = false;
-      std::fprintf(stderr, "bert-convert: note: \"%s\" names a cased model: not lower-casing (--lower-case changes it)\n",
+      std::fprintf(stderr,
+                   "bert-convert: note: \"%s\" names a cased model: not lower-casing (--lower-case changes it)\n",
                    input.c_str());
     }
     LoadHuggingFaceWeights(*reader, &m);

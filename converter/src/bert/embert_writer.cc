@@ -33,8 +33,7 @@ class Writer {
     return static_cast<uint32_t>(buffers_.size() - 1);
   }
 
-  fb::Offset<s::Tensor> F32(const std::string& name, const std::vector<float>& v,
-                            std::vector<uint32_t> shape) {
+  fb::Offset<s::Tensor> F32(const std::string& name, const std::vector<float>& v, std::vector<uint32_t> shape) {
     const uint32_t b = AddBuffer(v.data(), v.size() * sizeof(float));
     Report(name, "fp32", 0, 0, v.size() * 4);
     return s::CreateTensor(builder_, s::DType::FLOAT32, builder_.CreateVector(shape), b);
@@ -54,8 +53,8 @@ class Writer {
       b = AddBuffer(q.values.data(), q.values.size());
     }
     Report(name, "int8", q.max_abs_error, q.relative_rms, q.values.size() + 4 * q.scales.size());
-    return s::CreateTensor(builder_, s::DType::INT8, builder_.CreateVector(std::vector<uint32_t>{m.rows, m.cols}),
-                           b, builder_.CreateVector(q.scales),
+    return s::CreateTensor(builder_, s::DType::INT8, builder_.CreateVector(std::vector<uint32_t>{m.rows, m.cols}), b,
+                           builder_.CreateVector(q.scales),
                            layout ? static_cast<s::Layout>(options_.pack_layout) : s::Layout::ROW_MAJOR);
   }
 
@@ -153,22 +152,22 @@ class Writer {
       if (options_.max_seq_len < 3) throw ConvertError("max_seq_len must be at least 3 ([CLS] x [SEP])");
       max_len = std::min(options_.max_seq_len, c.max_position_embeddings);
     }
-    const s::StripAccents strip = t.strip_accents < 0  ? s::StripAccents::FOLLOW_LOWER_CASE
+    const s::StripAccents strip = t.strip_accents < 0   ? s::StripAccents::FOLLOW_LOWER_CASE
                                   : t.strip_accents > 0 ? s::StripAccents::STRIP
                                                         : s::StripAccents::KEEP;
-    const auto tokenizer = s::CreateTokenizerConfig(
-        builder_, vocab_v, t.do_lower_case, strip, t.tokenize_chinese_chars, t.unk_id, t.cls_id, t.sep_id,
-        t.pad_id, t.mask_id, special_v, max_len, 100, tok::kVocabIndexFormat, index_v);
+    const auto tokenizer = s::CreateTokenizerConfig(builder_, vocab_v, t.do_lower_case, strip, t.tokenize_chinese_chars,
+                                                    t.unk_id, t.cls_id, t.sep_id, t.pad_id, t.mask_id, special_v,
+                                                    max_len, 100, tok::kVocabIndexFormat, index_v);
 
     s::HiddenAct act = s::HiddenAct::GELU;
     if (c.hidden_act == "gelu_new") act = s::HiddenAct::GELU_TANH;
     if (c.hidden_act == "relu") act = s::HiddenAct::RELU;
-    const auto config = s::CreateBertConfig(builder_, c.vocab_size, c.hidden_size, c.num_layers, c.num_heads,
-                                            c.intermediate_size, c.max_position_embeddings, c.type_vocab_size,
-                                            c.layer_norm_eps, act);
-    const auto quantization = s::CreateQuantization(
-        builder_, q ? s::WeightQuantization::INT8_PER_CHANNEL : s::WeightQuantization::NONE,
-        q ? s::ActivationQuantization::DYNAMIC_PER_TOKEN : s::ActivationQuantization::NONE);
+    const auto config =
+        s::CreateBertConfig(builder_, c.vocab_size, c.hidden_size, c.num_layers, c.num_heads, c.intermediate_size,
+                            c.max_position_embeddings, c.type_vocab_size, c.layer_norm_eps, act);
+    const auto quantization =
+        s::CreateQuantization(builder_, q ? s::WeightQuantization::INT8_PER_CHANNEL : s::WeightQuantization::NONE,
+                              q ? s::ActivationQuantization::DYNAMIC_PER_TOKEN : s::ActivationQuantization::NONE);
 
     std::vector<fb::Offset<s::ActivationStat>> stats;
     for (const auto& a : options_.activation_stats) {
@@ -178,8 +177,8 @@ class Writer {
     const auto stats_v = builder_.CreateVector(stats);
     std::vector<fb::Offset<s::SourceFile>> sources;
     for (const auto& f : options_.sources) {
-      sources.push_back(s::CreateSourceFile(builder_, builder_.CreateString(f.path),
-                                            builder_.CreateString(f.sha256), f.size));
+      sources.push_back(
+          s::CreateSourceFile(builder_, builder_.CreateString(f.path), builder_.CreateString(f.sha256), f.size));
     }
     const auto provenance = s::CreateProvenance(
         builder_, builder_.CreateString(m.source_format), builder_.CreateVector(sources),

@@ -58,7 +58,8 @@ json::Value ReadConfigDocument(const std::string& path) {
   if (!doc.is_object()) throw ConvertError(path + ": not a YAML mapping");
   if (doc.find("hidden_size")) return doc;
   std::vector<std::string> names;
-  if (const json::Value* n = doc.find("bert_network"); n && n->is_string()) names.push_back(n->as_string() + "_net_cfg");
+  if (const json::Value* n = doc.find("bert_network"); n && n->is_string())
+    names.push_back(n->as_string() + "_net_cfg");
   names.push_back("bert_net_cfg");
   for (const auto& name : names) {
     if (const json::Value* section = doc.find(name); section && section->is_object()) return *section;

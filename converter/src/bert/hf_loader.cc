@@ -13,7 +13,8 @@ BertModel LoadHuggingFace(const std::string& dir) {
   BertModel m;
   const std::string config = dir + "/config.json";
   if (!IsFile(config)) {
-    throw ConvertError(dir + ": no config.json (a Hugging Face BERT directory holds config.json, "
+    throw ConvertError(dir +
+                       ": no config.json (a Hugging Face BERT directory holds config.json, "
                        "model.safetensors or pytorch_model.bin, and vocab.txt)");
   }
   ReadHfConfig(config, &m);

@@ -41,8 +41,8 @@ void CollectAddedTokens(const json::Value& obj, bool by_id, const std::string& p
     if (id < 0 || text.empty()) throw ConvertError(path + ": bad added token entry \"" + key + "\"");
     const auto [it, inserted] = added->emplace(id, text);
     if (!inserted && it->second != text) {
-      throw ConvertError(path + ": added token id " + std::to_string(id) + " is both \"" + it->second +
-                         "\" and \"" + text + "\"");
+      throw ConvertError(path + ": added token id " + std::to_string(id) + " is both \"" + it->second + "\" and \"" +
+                         text + "\"");
     }
   }
 }

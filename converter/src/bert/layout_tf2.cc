@@ -133,7 +133,7 @@ Plan PlanTf2Objects(const std::vector<TensorInfo>& tensors) {
   const long first_block = blocks.empty() ? 0 : blocks.begin()->first;
   const long last_block = blocks.empty() ? 0 : blocks.rbegin()->first;
 
-  std::map<long, std::vector<const Var*>> numbered;  // functional encoder: non-block sublayers
+  std::map<long, std::vector<const Var*>> numbered;        // functional encoder: non-block sublayers
   std::map<std::string, std::vector<const Var*>> outside;  // parent path -> variables, outside the encoder
   for (const auto& v : vars) {
     Renamed r;
@@ -205,8 +205,10 @@ Plan PlanTf2Objects(const std::vector<TensorInfo>& tensors) {
   }
   if (!embeddings.empty()) {
     if (embeddings.size() != 3) {
-      throw ConvertError("TF2 BertEncoder: expected 3 embedding tables before the transformer layers (word, "
-                         "position, token type), found " + std::to_string(embeddings.size()));
+      throw ConvertError(
+          "TF2 BertEncoder: expected 3 embedding tables before the transformer layers (word, "
+          "position, token type), found " +
+          std::to_string(embeddings.size()));
     }
     const char* kNames[3] = {"bert.embeddings.word_embeddings.weight", "bert.embeddings.position_embeddings.weight",
                              "bert.embeddings.token_type_embeddings.weight"};
@@ -244,9 +246,8 @@ Plan PlanTf2Objects(const std::vector<TensorInfo>& tensors) {
   if (heads.size() > 1) {
     std::string list;
     for (const auto& h : heads) list += (list.empty() ? "" : ", ") + h;
-    throw ConvertError("TF2 checkpoint has " + std::to_string(heads.size()) +
-                       " Dense layers outside the encoder (" + list +
-                       "); bert-convert reads one classification head on the pooled output");
+    throw ConvertError("TF2 checkpoint has " + std::to_string(heads.size()) + " Dense layers outside the encoder (" +
+                       list + "); bert-convert reads one classification head on the pooled output");
   }
   return plan;
 }

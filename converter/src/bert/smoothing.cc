@@ -66,8 +66,7 @@ std::vector<LinearInputGroup> EncoderLinearInputs(const BertModel& model) {
   return groups;
 }
 
-SmoothingPlan PlanSmoothing(const BertModel& model, const std::vector<ActivationStat>& stats,
-                            float min_outlier_ratio) {
+SmoothingPlan PlanSmoothing(const BertModel& model, const std::vector<ActivationStat>& stats, float min_outlier_ratio) {
   std::map<std::string, const ActivationStat*> by_name;
   for (const auto& s : stats) by_name[s.name] = &s;
   SmoothingPlan plan;

@@ -23,8 +23,8 @@
 namespace embert::convert {
 
 struct SmoothedInput {
-  std::string activation;  // the calibration statistic, e.g. "layers.3.intermediate.input"
-  float outlier_ratio = 0;  // max_k / median_k of the input's per-channel max |x|
+  std::string activation;                             // the calibration statistic, e.g. "layers.3.intermediate.input"
+  float outlier_ratio = 0;                            // max_k / median_k of the input's per-channel max |x|
   std::shared_ptr<const std::vector<float>> factors;  // s_k, one per input channel
 };
 

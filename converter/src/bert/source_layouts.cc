@@ -43,8 +43,8 @@ class RenamedCheckpoint : public CheckpointReader {
     for (const Renamed& r : plan.tensors) {
       const TensorInfo& s = *r.source;
       if (by_name_.count(r.hf_name)) {
-        throw ConvertError("both " + entries_[by_name_[r.hf_name]].source_name + " and " + s.name +
-                           " would be " + r.hf_name);
+        throw ConvertError("both " + entries_[by_name_[r.hf_name]].source_name + " and " + s.name + " would be " +
+                           r.hf_name);
       }
       Entry e;
       e.source_name = s.name;

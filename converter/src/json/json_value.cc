@@ -17,7 +17,8 @@ Value::Value(bool b) : kind_(Kind::kBool) { bool_ = b; }
 Value::Value(double number) : kind_(Kind::kNumber) {
   // 2.0 or 1e3 are integers too (their value is what counts); beyond 2^53 a
   // double no longer says which integer was meant, so those stay doubles.
-  if (std::isfinite(number) && !(number == 0 && std::signbit(number)) && std::trunc(number) == number && std::fabs(number) <= kExactDoubleInts) {
+  if (std::isfinite(number) && !(number == 0 && std::signbit(number)) && std::trunc(number) == number &&
+      std::fabs(number) <= kExactDoubleInts) {
     integral_ = true;
     int_ = static_cast<int64_t>(number);
   } else {

@@ -68,9 +68,7 @@ class MindSporeReader : public CheckpointReader {
   const std::vector<TensorInfo>& tensors() const override { return tensors_; }
   std::string format() const override { return "mindspore"; }
   std::vector<std::string> files() const override { return {file_->path()}; }
-  std::vector<std::string> skipped() const override {
-    return skipped_order_;
-  }
+  std::vector<std::string> skipped() const override { return skipped_order_; }
 
   std::vector<float> ReadFloat32(const std::string& name) const override {
     const auto it = pending_.find(name);
@@ -150,8 +148,9 @@ class MindSporeReader : public CheckpointReader {
     if (skipped_.count(r.tag)) throw ConvertError(where + ": both a numeric tensor and a string or map tensor");
     DType d;
     if (!ParseType(r.type, &d)) {
-      throw ConvertError(where + ": unsupported tensor_type \"" + r.type +
-                         "\" (supported: Float32 Float16 BFloat16 Float64 Int8..Int64 UInt8..UInt64 Bool; str skipped)");
+      throw ConvertError(
+          where + ": unsupported tensor_type \"" + r.type +
+          "\" (supported: Float32 Float16 BFloat16 Float64 Int8..Int64 UInt8..UInt64 Bool; str skipped)");
     }
     auto it = pending_.find(r.tag);
     if (it == pending_.end()) {

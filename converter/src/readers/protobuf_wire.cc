@@ -48,7 +48,8 @@ bool Message::Next(Field* f) {
   const size_t left = static_cast<size_t>(end_ - p_);
   switch (f->type) {
     case WireType::kVarint:
-      if (!ReadVarint(&p_, end_, &f->value)) throw ConvertError(where_ + ": " + field + ": truncated or overlong varint");
+      if (!ReadVarint(&p_, end_, &f->value))
+        throw ConvertError(where_ + ": " + field + ": truncated or overlong varint");
       return true;
     case WireType::kFixed64:
       if (left < 8) throw ConvertError(where_ + ": " + field + ": truncated fixed64");

@@ -42,9 +42,9 @@ const std::set<std::string>& AllowedGlobals() {
 
 bool StorageDType(const std::string& global, DType* out) {
   static const std::pair<const char*, DType> kTypes[] = {
-      {"torch.FloatStorage", DType::F32}, {"torch.HalfStorage", DType::F16},  {"torch.BFloat16Storage", DType::BF16},
+      {"torch.FloatStorage", DType::F32},  {"torch.HalfStorage", DType::F16}, {"torch.BFloat16Storage", DType::BF16},
       {"torch.DoubleStorage", DType::F64}, {"torch.LongStorage", DType::I64}, {"torch.IntStorage", DType::I32},
-      {"torch.ShortStorage", DType::I16}, {"torch.CharStorage", DType::I8},   {"torch.ByteStorage", DType::U8},
+      {"torch.ShortStorage", DType::I16},  {"torch.CharStorage", DType::I8},  {"torch.ByteStorage", DType::U8},
       {"torch.BoolStorage", DType::BOOL}};
   for (const auto& [name, d] : kTypes) {
     if (global == name) {
@@ -179,7 +179,8 @@ PickleObject* SafeUnpickler::PersistentLoad(const PickleObject& pid) {
   }
   const auto& a = pid.items;
   DType dtype;
-  if (a[1]->kind != PickleObject::kGlobal || !StorageDType(a[1]->s, &dtype)) Fail("persistent id without a storage type");
+  if (a[1]->kind != PickleObject::kGlobal || !StorageDType(a[1]->s, &dtype))
+    Fail("persistent id without a storage type");
   if (a[2]->kind != PickleObject::kStr) Fail("storage key is not a string");
   Int(*a[4], "storage size");
   PickleObject* o = New(PickleObject::kStorage);
@@ -252,7 +253,9 @@ const PickleObject* SafeUnpickler::Load() {
         Push(t);
         break;
       }
-      case 0x85: case 0x86: case 0x87: {  // TUPLE1..3
+      case 0x85:
+      case 0x86:
+      case 0x87: {  // TUPLE1..3
         PickleObject* t = New(PickleObject::kTuple);
         t->items.resize(op - 0x84);
         for (size_t i = t->items.size(); i-- > 0;) t->items[i] = Pop();
@@ -275,15 +278,15 @@ const PickleObject* SafeUnpickler::Load() {
       case 0x88: Push(&true_); break;   // NEWTRUE
       case 0x89: Push(&false_); break;  // NEWFALSE
       case 'N': Push(&none_); break;
-      case 'X': PushStr(Uint(4)); break;     // BINUNICODE
-      case 0x8c: PushStr(Uint(1)); break;    // SHORT_BINUNICODE
-      case 0x8d: PushStr(Uint(8)); break;    // BINUNICODE8
-      case 'B': PushStr(Uint(4)); break;     // BINBYTES
-      case 'C': PushStr(Uint(1)); break;     // SHORT_BINBYTES
-      case 0x8e: PushStr(Uint(8)); break;    // BINBYTES8
-      case 'T': PushStr(Uint(4)); break;     // BINSTRING
-      case 'U': PushStr(Uint(1)); break;     // SHORT_BINSTRING
-      case 's': {  // SETITEM
+      case 'X': PushStr(Uint(4)); break;   // BINUNICODE
+      case 0x8c: PushStr(Uint(1)); break;  // SHORT_BINUNICODE
+      case 0x8d: PushStr(Uint(8)); break;  // BINUNICODE8
+      case 'B': PushStr(Uint(4)); break;   // BINBYTES
+      case 'C': PushStr(Uint(1)); break;   // SHORT_BINBYTES
+      case 0x8e: PushStr(Uint(8)); break;  // BINBYTES8
+      case 'T': PushStr(Uint(4)); break;   // BINSTRING
+      case 'U': PushStr(Uint(1)); break;   // SHORT_BINSTRING
+      case 's': {                          // SETITEM
         PickleObject* v = Pop();
         PickleObject* k = Pop();
         Top(PickleObject::kDict, "SETITEM")->dict.emplace_back(k, v);
@@ -307,13 +310,16 @@ const PickleObject* SafeUnpickler::Load() {
         l->items.insert(l->items.end(), items.begin(), items.end());
         break;
       }
-      case 'q': case 'r': case 0x94: {  // BINPUT, LONG_BINPUT, MEMOIZE
+      case 'q':
+      case 'r':
+      case 0x94: {  // BINPUT, LONG_BINPUT, MEMOIZE
         const uint64_t index = op == 'q' ? Uint(1) : op == 'r' ? Uint(4) : memo_.size();
         if (stack_.empty()) Fail("memo store from an empty stack");
         memo_[index] = stack_.back();
         break;
       }
-      case 'h': case 'j': {  // BINGET, LONG_BINGET
+      case 'h':
+      case 'j': {  // BINGET, LONG_BINGET
         const uint64_t index = op == 'h' ? Uint(1) : Uint(4);
         const auto it = memo_.find(index);
         if (it == memo_.end()) Fail("memo entry " + std::to_string(index) + " is not set");
@@ -338,7 +344,8 @@ const PickleObject* SafeUnpickler::Load() {
         Push(PersistentLoad(*pid));
         break;
       }
-      case 'R': case 0x81: {  // REDUCE, NEWOBJ (cls, args): both only for whitelisted globals
+      case 'R':
+      case 0x81: {  // REDUCE, NEWOBJ (cls, args): both only for whitelisted globals
         PickleObject* args = Pop();
         PickleObject* fn = Pop();
         Push(Reduce(*fn, *args));
@@ -349,9 +356,9 @@ const PickleObject* SafeUnpickler::Load() {
         if (stack_.empty()) Fail("BUILD without an object");
         break;
       }
-      case '0': Pop(); break;  // POP
+      case '0': Pop(); break;        // POP
       case '1': PopToMark(); break;  // POP_MARK
-      case '2': {  // DUP
+      case '2': {                    // DUP
         if (stack_.empty()) Fail("DUP of an empty stack");
         Push(stack_.back());
         break;

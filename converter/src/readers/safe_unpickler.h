@@ -39,13 +39,13 @@ struct TensorRef {
 struct PickleObject {
   enum Kind { kNone, kBool, kInt, kBigInt, kFloat, kStr, kTuple, kList, kDict, kGlobal, kStorage, kTensor, kMark };
   Kind kind = kNone;
-  int64_t i = 0;                  // kBool, kInt
-  double f = 0;                   // kFloat
-  std::string s;                  // kStr (also bytes), kGlobal ("module.name"), kBigInt (little-endian bytes)
-  std::vector<PickleObject*> items;                            // kTuple, kList
+  int64_t i = 0;                     // kBool, kInt
+  double f = 0;                      // kFloat
+  std::string s;                     // kStr (also bytes), kGlobal ("module.name"), kBigInt (little-endian bytes)
+  std::vector<PickleObject*> items;  // kTuple, kList
   std::vector<std::pair<PickleObject*, PickleObject*>> dict;  // kDict, insertion order
-  std::unique_ptr<StorageRef> storage;                         // kStorage
-  std::unique_ptr<TensorRef> tensor;                           // kTensor
+  std::unique_ptr<StorageRef> storage;                        // kStorage
+  std::unique_ptr<TensorRef> tensor;                          // kTensor
 };
 
 class SafeUnpickler {

@@ -18,8 +18,8 @@ constexpr uint64_t kMaxHeader = 100'000'000;
 
 DType ParseDType(const std::string& s, const std::string& where) {
   static const std::pair<const char*, DType> kNames[] = {
-      {"F64", DType::F64}, {"F32", DType::F32}, {"F16", DType::F16},   {"BF16", DType::BF16}, {"I64", DType::I64},
-      {"I32", DType::I32}, {"I16", DType::I16}, {"I8", DType::I8},     {"U8", DType::U8},     {"BOOL", DType::BOOL},
+      {"F64", DType::F64}, {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16}, {"I64", DType::I64},
+      {"I32", DType::I32}, {"I16", DType::I16}, {"I8", DType::I8},   {"U8", DType::U8},     {"BOOL", DType::BOOL},
       {"U16", DType::U16}, {"U32", DType::U32}, {"U64", DType::U64}};
   for (const auto& [name, d] : kNames) {
     if (s == name) return d;
@@ -38,8 +38,8 @@ uint64_t Count(const json::Value& v, const std::string& where, const char* field
 
 SafetensorsReader::SafetensorsReader(std::unique_ptr<MappedFile> file) : file_(std::move(file)) {
   const std::string& path = file_->path();
-  if (file_->size() < 8) throw ConvertError(path + ": too short for a safetensors file (" +
-                                            std::to_string(file_->size()) + " bytes)");
+  if (file_->size() < 8)
+    throw ConvertError(path + ": too short for a safetensors file (" + std::to_string(file_->size()) + " bytes)");
   const uint64_t header = LoadLe(file_->data(), 8);
   if (header > file_->size() - 8) {
     throw ConvertError(path + ": header length " + std::to_string(header) + " runs past the end of the file (" +

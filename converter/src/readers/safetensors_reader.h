@@ -25,9 +25,9 @@ class SafetensorsReader : public CheckpointReader {
 
  private:
   struct Extent {
-    size_t index;     // into tensors_
-    uint64_t begin;   // byte offset in the data section
-    uint64_t count;   // elements
+    size_t index;    // into tensors_
+    uint64_t begin;  // byte offset in the data section
+    uint64_t count;  // elements
   };
 
   std::unique_ptr<MappedFile> file_;

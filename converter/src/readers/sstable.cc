@@ -40,8 +40,7 @@ Handle DecodeHandle(const uint8_t** p, const uint8_t* end, const std::string& wh
 
 // The block's contents, decompressed if needed, after checking its place
 // in the file and its checksum.
-std::string ReadBlock(const uint8_t* file, uint64_t limit, const Handle& h, const std::string& where,
-                      bool verify_crc) {
+std::string ReadBlock(const uint8_t* file, uint64_t limit, const Handle& h, const std::string& where, bool verify_crc) {
   uint64_t end = 0;
   if (!CheckedAdd(h.offset, h.size, &end) || !CheckedAdd(end, kTrailer, &end) || end > limit) {
     throw ConvertError(where + ": block at offset " + std::to_string(h.offset) + " of " + std::to_string(h.size) +
@@ -57,8 +56,9 @@ std::string ReadBlock(const uint8_t* file, uint64_t limit, const Handle& h, cons
                        std::to_string(stored) + ", computed " + std::to_string(actual) + ")");
   }
   if (type == 0) return std::string(reinterpret_cast<const char*>(p), n);
-  if (type != 1) throw ConvertError(where + ": block at offset " + std::to_string(h.offset) +
-                                    ": unknown compression type " + std::to_string(type) + " (0 none, 1 Snappy)");
+  if (type != 1)
+    throw ConvertError(where + ": block at offset " + std::to_string(h.offset) + ": unknown compression type " +
+                       std::to_string(type) + " (0 none, 1 Snappy)");
   size_t length = 0;
   if (!snappy::GetUncompressedLength(reinterpret_cast<const char*>(p), n, &length)) {
     throw ConvertError(where + ": block at offset " + std::to_string(h.offset) + ": bad Snappy header");
@@ -137,8 +137,8 @@ void ParseBlock(const std::string& block, const std::string& where,
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> ReadSsTable(const uint8_t* data, size_t size,
-                                                             const std::string& path, bool verify_crc) {
+std::vector<std::pair<std::string, std::string>> ReadSsTable(const uint8_t* data, size_t size, const std::string& path,
+                                                             bool verify_crc) {
   if (size < kFooter) {
     throw ConvertError(path + ": " + std::to_string(size) + " bytes, too short for a table (48-byte footer)");
   }
@@ -150,7 +150,8 @@ std::vector<std::pair<std::string, std::string>> ReadSsTable(const uint8_t* data
   const uint64_t limit = size - kFooter;
 
   std::vector<std::pair<std::string, std::string>> meta;
-  ParseBlock(ReadBlock(data, limit, metaindex, path + ": metaindex block", verify_crc), path + ": metaindex block", &meta);
+  ParseBlock(ReadBlock(data, limit, metaindex, path + ": metaindex block", verify_crc), path + ": metaindex block",
+             &meta);
   std::vector<std::pair<std::string, std::string>> handles;
   ParseBlock(ReadBlock(data, limit, index, path + ": index block", verify_crc), path + ": index block", &handles);
 

@@ -20,8 +20,8 @@ namespace embert::convert {
 // keys strictly increase; a ConvertError naming `path` otherwise.
 // `verify_crc` false is for the fuzzer only: it lets mutated bytes reach the
 // block parser instead of stopping at the checksum.
-std::vector<std::pair<std::string, std::string>> ReadSsTable(const uint8_t* data, size_t size,
-                                                             const std::string& path, bool verify_crc = true);
+std::vector<std::pair<std::string, std::string>> ReadSsTable(const uint8_t* data, size_t size, const std::string& path,
+                                                             bool verify_crc = true);
 
 }  // namespace embert::convert
 

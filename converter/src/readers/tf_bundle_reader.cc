@@ -22,10 +22,29 @@ namespace {
 
 // tensorflow/core/framework/types.proto DataType values.
 enum : uint64_t {
-  DT_FLOAT = 1, DT_DOUBLE = 2, DT_INT32 = 3, DT_UINT8 = 4, DT_INT16 = 5, DT_INT8 = 6, DT_STRING = 7,
-  DT_COMPLEX64 = 8, DT_INT64 = 9, DT_BOOL = 10, DT_QINT8 = 11, DT_QUINT8 = 12, DT_QINT32 = 13,
-  DT_BFLOAT16 = 14, DT_QINT16 = 15, DT_QUINT16 = 16, DT_UINT16 = 17, DT_COMPLEX128 = 18, DT_HALF = 19,
-  DT_RESOURCE = 20, DT_VARIANT = 21, DT_UINT32 = 22, DT_UINT64 = 23
+  DT_FLOAT = 1,
+  DT_DOUBLE = 2,
+  DT_INT32 = 3,
+  DT_UINT8 = 4,
+  DT_INT16 = 5,
+  DT_INT8 = 6,
+  DT_STRING = 7,
+  DT_COMPLEX64 = 8,
+  DT_INT64 = 9,
+  DT_BOOL = 10,
+  DT_QINT8 = 11,
+  DT_QUINT8 = 12,
+  DT_QINT32 = 13,
+  DT_BFLOAT16 = 14,
+  DT_QINT16 = 15,
+  DT_QUINT16 = 16,
+  DT_UINT16 = 17,
+  DT_COMPLEX128 = 18,
+  DT_HALF = 19,
+  DT_RESOURCE = 20,
+  DT_VARIANT = 21,
+  DT_UINT32 = 22,
+  DT_UINT64 = 23
 };
 
 bool NumericDType(uint64_t tf, DType* out) {
@@ -160,17 +179,30 @@ class TfBundleReader : public CheckpointReader {
     pb::Field f;
     while (m.Next(&f)) {
       switch (f.number) {
-        case 1: pb::ExpectType(f, pb::WireType::kVarint, where, "dtype"); dtype = f.value; break;
+        case 1:
+          pb::ExpectType(f, pb::WireType::kVarint, where, "dtype");
+          dtype = f.value;
+          break;
         case 2: shape = ParseShape(m.Sub(f, "shape")); break;
-        case 3: pb::ExpectType(f, pb::WireType::kVarint, where, "shard_id"); shard = f.value; break;
-        case 4: pb::ExpectType(f, pb::WireType::kVarint, where, "offset"); offset = f.value; break;
-        case 5: pb::ExpectType(f, pb::WireType::kVarint, where, "size"); size = f.value; break;
+        case 3:
+          pb::ExpectType(f, pb::WireType::kVarint, where, "shard_id");
+          shard = f.value;
+          break;
+        case 4:
+          pb::ExpectType(f, pb::WireType::kVarint, where, "offset");
+          offset = f.value;
+          break;
+        case 5:
+          pb::ExpectType(f, pb::WireType::kVarint, where, "size");
+          size = f.value;
+          break;
         case 6:
           pb::ExpectType(f, pb::WireType::kFixed32, where, "crc32c");
           crc = static_cast<uint32_t>(f.value);
           break;
         case 7:
-          throw ConvertError(where + ": a sliced (partitioned) variable; only whole tensors are supported "
+          throw ConvertError(where +
+                             ": a sliced (partitioned) variable; only whole tensors are supported "
                              "(re-save the checkpoint without partitioning)");
         default: break;  // unknown fields of newer writers
       }
@@ -182,8 +214,8 @@ class TfBundleReader : public CheckpointReader {
     const MappedFile& file = *shards_[shard];
     uint64_t end = 0;
     if (!CheckedAdd(offset, size, &end) || end > file.size()) {
-      throw ConvertError(where + ": bytes [" + std::to_string(offset) + ", +" + std::to_string(size) +
-                         ") outside " + file.path() + " (" + std::to_string(file.size()) + " bytes)");
+      throw ConvertError(where + ": bytes [" + std::to_string(offset) + ", +" + std::to_string(size) + ") outside " +
+                         file.path() + " (" + std::to_string(file.size()) + " bytes)");
     }
     DType d;
     if (!NumericDType(dtype, &d)) {
@@ -282,8 +314,7 @@ std::unique_ptr<CheckpointReader> FromBytes(std::vector<uint8_t> index, std::vec
 }  // namespace
 
 std::unique_ptr<CheckpointReader> OpenTfBundleBytes(std::vector<uint8_t> index,
-                                                    std::vector<std::vector<uint8_t>> shards,
-                                                    const std::string& name) {
+                                                    std::vector<std::vector<uint8_t>> shards, const std::string& name) {
   return FromBytes(std::move(index), std::move(shards), name, true);
 }
 

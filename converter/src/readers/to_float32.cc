@@ -59,7 +59,8 @@ void ToFloat32(DType d, const uint8_t* p, size_t n, float* out) {
     case DType::F16:
       return Each(p, n, s, out, [](const uint8_t* q) { return HalfToFloat(static_cast<uint16_t>(LoadLe(q, 2))); });
     case DType::BF16:
-      return Each(p, n, s, out, [](const uint8_t* q) { return BitsToFloat(static_cast<uint32_t>(LoadLe(q, 2)) << 16); });
+      return Each(p, n, s, out,
+                  [](const uint8_t* q) { return BitsToFloat(static_cast<uint32_t>(LoadLe(q, 2)) << 16); });
     case DType::I64: return Each(p, n, s, out, IntToFloat<int64_t, 8>);
     case DType::I32: return Each(p, n, s, out, IntToFloat<int32_t, 4>);
     case DType::I16: return Each(p, n, s, out, IntToFloat<int16_t, 2>);

@@ -147,7 +147,8 @@ void TorchReader::OpenLegacy() {
     pos += 8;
     uint64_t bytes = 0;
     if (!CheckedMul(numel, DTypeSize(type->second), &bytes) || bytes > n - pos) {
-      throw ConvertError(path + ": storage " + k->s + " (" + std::to_string(numel) + " elements) runs past the end of the file");
+      throw ConvertError(path + ": storage " + k->s + " (" + std::to_string(numel) +
+                         " elements) runs past the end of the file");
     }
     if (!storages_.emplace(k->s, StorageBytes{pos, bytes}).second) {
       throw ConvertError(path + ": storage " + k->s + " is listed twice");
@@ -163,7 +164,8 @@ void TorchReader::OpenLegacy() {
 // strings and lists (optimizer hyper-parameters) are skipped.
 void TorchReader::Collect(const PickleObject& root) {
   if (root.kind != PickleObject::kDict) {
-    throw ConvertError(file_->path() + ": the pickle holds no dict of tensors (torch.save(model.state_dict()) expected)");
+    throw ConvertError(file_->path() +
+                       ": the pickle holds no dict of tensors (torch.save(model.state_dict()) expected)");
   }
   uint64_t budget = kMaxDictEntries;
   Walk(root, "", 0, &budget);
@@ -172,7 +174,8 @@ void TorchReader::Collect(const PickleObject& root) {
 void TorchReader::Walk(const PickleObject& dict, const std::string& prefix, int depth, uint64_t* budget) {
   // Dicts can be shared or cyclic in a pickle: depth and a total budget
   // bound the walk.
-  if (depth > kMaxNesting) throw ConvertError(file_->path() + ": dicts nested deeper than " + std::to_string(kMaxNesting));
+  if (depth > kMaxNesting)
+    throw ConvertError(file_->path() + ": dicts nested deeper than " + std::to_string(kMaxNesting));
   for (const auto& [k, v] : dict.dict) {
     if ((*budget)-- == 0) throw ConvertError(file_->path() + ": too many dict entries");
     std::string key;
@@ -256,7 +259,8 @@ std::vector<float> TorchReader::ReadFloat32(const std::string& name) const {
   for (uint64_t done = 0; done < t.count; done += inner) {
     uint64_t e = t.first;
     for (size_t k = 0; k + 1 < rank; ++k) e += static_cast<uint64_t>(idx[k]) * static_cast<uint64_t>(t.ref.stride[k]);
-    for (uint64_t j = 0; j < inner; ++j) ToFloat32(t.ref.storage.dtype, base + (e + j * inner_stride) * item, 1, &out[done + j]);
+    for (uint64_t j = 0; j < inner; ++j)
+      ToFloat32(t.ref.storage.dtype, base + (e + j * inner_stride) * item, 1, &out[done + j]);
     for (size_t k = rank - 1; k-- > 0;) {
       if (++idx[k] < t.ref.size[k]) break;
       idx[k] = 0;

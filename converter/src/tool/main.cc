@@ -10,14 +10,14 @@
 #include <vector>
 
 #include "bert/calibration.h"
-#include "bert/smoothing.h"
-#include "bert/static_scales.h"
-#include "bert/embert_writer.h"
 #include "bert/checkpoint_loader.h"
-#include "readers/convert_error.h"
+#include "bert/embert_writer.h"
 #include "bert/hf_files.h"
 #include "bert/sha256.h"
+#include "bert/smoothing.h"
+#include "bert/static_scales.h"
 #include "embert/embert.h"
+#include "readers/convert_error.h"
 #include "schema/embert_generated.h"
 
 namespace {
@@ -255,8 +255,8 @@ int Run(const Args& args) {
     fp32.int8 = false;
     WriteOptions int8 = options;
     int8.int8 = true;
-    evaluation = Evaluate(WriteEmbert(model, fp32, nullptr),
-                          options.int8 ? bytes : WriteEmbert(model, int8, nullptr), model.labels, args.evaluate);
+    evaluation = Evaluate(WriteEmbert(model, fp32, nullptr), options.int8 ? bytes : WriteEmbert(model, int8, nullptr),
+                          model.labels, args.evaluate);
   }
   AtomicFile(args.output).Commit(bytes);
   if (!args.evaluate.empty()) {
@@ -273,14 +273,13 @@ int Run(const Args& args) {
   std::printf("%-44s %-5s %12s %12s %10s\n", "tensor", "dtype", "max|err|", "rel. RMS", "bytes");
   size_t total = 0;
   for (const auto& r : report) {
-    std::printf("%-44s %-5s %12.3g %12.3g %10zu\n", r.name.c_str(), r.dtype.c_str(), r.max_abs_error,
-                r.relative_rms, r.bytes);
+    std::printf("%-44s %-5s %12.3g %12.3g %10zu\n", r.name.c_str(), r.dtype.c_str(), r.max_abs_error, r.relative_rms,
+                r.bytes);
     total += r.bytes;
   }
   std::printf("\n%s: %zu bytes (%.2f MiB; tensors %zu bytes), %s weights, %u layers, hidden %u, vocab %u\n",
-              args.output.c_str(), bytes.size(), bytes.size() / 1048576.0, total,
-              options.int8 ? "int8" : "fp32", model.config.num_layers, model.config.hidden_size,
-              model.config.vocab_size);
+              args.output.c_str(), bytes.size(), bytes.size() / 1048576.0, total, options.int8 ? "int8" : "fp32",
+              model.config.num_layers, model.config.hidden_size, model.config.vocab_size);
   if (!calibration.empty()) {
     std::printf("calibration: %zu activation ranges from %zu lines\n", options.activation_stats.size(),
                 calibration.size());
@@ -297,8 +296,9 @@ int Run(const Args& args) {
         std::printf("%s%zu: %.4f", l ? ", " : " ", l, agreement.layer_relative_error[l]);
       }
       std::printf("\n");
-      std::printf("activations: %s\n", args.static_activations ? "static (one scale per layer input, from the calibration text)"
-                                                               : "dynamic (a scale per token at run time)");
+      std::printf("activations: %s\n", args.static_activations
+                                           ? "static (one scale per layer input, from the calibration text)"
+                                           : "dynamic (a scale per token at run time)");
       std::printf("outlier smoothing: %zu of the int8 linear layers", smoothing.size());
       if (!args.smoothing) std::printf(" (--no-smoothing)");
       std::printf("\n");

@@ -87,21 +87,21 @@ uint32_t embert_schema_version(void);
 /* New values may be added at the end; treat unknown values as errors. */
 typedef enum embert_status {
   EMBERT_STATUS_OK = 0,
-  EMBERT_STATUS_INVALID_ARGUMENT = 1,     /* NULL pointer, bad option value */
-  EMBERT_STATUS_IO_ERROR = 2,             /* file cannot be opened, read or mapped */
-  EMBERT_STATUS_INVALID_MODEL = 3,        /* not a well-formed .embert file */
-  EMBERT_STATUS_UNSUPPORTED_VERSION = 4,  /* file written for a newer schema */
-  EMBERT_STATUS_CHECKSUM_MISMATCH = 5,    /* file content altered or truncated */
-  EMBERT_STATUS_MISALIGNED = 6,           /* buffer or arena not aligned as required */
-  EMBERT_STATUS_ARENA_TOO_SMALL = 7,      /* see embert_context_arena_size() */
-  EMBERT_STATUS_INVALID_UTF8 = 8,         /* text is not valid UTF-8 */
-  EMBERT_STATUS_SEQUENCE_TOO_LONG = 9,    /* input longer than the context allows */
-  EMBERT_STATUS_NO_INPUT = 10,            /* run before tokenize/set_tokens */
-  EMBERT_STATUS_UNSUPPORTED = 11,         /* the model lacks the head for this task */
-  EMBERT_STATUS_BACKEND_ERROR = 12,       /* the compute engine refused an operation */
-  EMBERT_STATUS_OUT_OF_MEMORY = 13,       /* a model handle or thread pool could not be allocated */
+  EMBERT_STATUS_INVALID_ARGUMENT = 1,    /* NULL pointer, bad option value */
+  EMBERT_STATUS_IO_ERROR = 2,            /* file cannot be opened, read or mapped */
+  EMBERT_STATUS_INVALID_MODEL = 3,       /* not a well-formed .embert file */
+  EMBERT_STATUS_UNSUPPORTED_VERSION = 4, /* file written for a newer schema */
+  EMBERT_STATUS_CHECKSUM_MISMATCH = 5,   /* file content altered or truncated */
+  EMBERT_STATUS_MISALIGNED = 6,          /* buffer or arena not aligned as required */
+  EMBERT_STATUS_ARENA_TOO_SMALL = 7,     /* see embert_context_arena_size() */
+  EMBERT_STATUS_INVALID_UTF8 = 8,        /* text is not valid UTF-8 */
+  EMBERT_STATUS_SEQUENCE_TOO_LONG = 9,   /* input longer than the context allows */
+  EMBERT_STATUS_NO_INPUT = 10,           /* run before tokenize/set_tokens */
+  EMBERT_STATUS_UNSUPPORTED = 11,        /* the model lacks the head for this task */
+  EMBERT_STATUS_BACKEND_ERROR = 12,      /* the compute engine refused an operation */
+  EMBERT_STATUS_OUT_OF_MEMORY = 13,      /* a model handle or thread pool could not be allocated */
   EMBERT_STATUS_INTERNAL = 14,
-  EMBERT_STATUS_MODEL_RELEASED = 15       /* the context's model was destroyed before it */
+  EMBERT_STATUS_MODEL_RELEASED = 15 /* the context's model was destroyed before it */
 } embert_status;
 
 /* A static English description of the status ("arena too small"). Never NULL. */
@@ -124,13 +124,13 @@ typedef struct embert_model embert_model;
  * `error_message` is not NULL, a NUL-terminated reason (truncated to
  * `error_message_size`) is written there.
  */
-embert_status embert_model_load_buffer(const void* data, size_t size, embert_model** out_model,
-                                       char* error_message, size_t error_message_size);
+embert_status embert_model_load_buffer(const void* data, size_t size, embert_model** out_model, char* error_message,
+                                       size_t error_message_size);
 
 /* As embert_model_load_buffer, with the file mapped read-only (or read into
  * memory where mapping is not available). The model owns the mapping. */
-embert_status embert_model_load_file(const char* path, embert_model** out_model,
-                                     char* error_message, size_t error_message_size);
+embert_status embert_model_load_file(const char* path, embert_model** out_model, char* error_message,
+                                     size_t error_message_size);
 
 /* Releases the model and its mapping. NULL is accepted.
  * Every context created from it should be destroyed first. Destroying the
@@ -148,18 +148,17 @@ typedef enum embert_model_property {
   EMBERT_MODEL_NUM_LAYERS = 2,
   EMBERT_MODEL_NUM_HEADS = 3,
   EMBERT_MODEL_INTERMEDIATE_SIZE = 4,
-  EMBERT_MODEL_MAX_SEQ_LEN = 5,        /* longest input incl. [CLS]/[SEP] */
-  EMBERT_MODEL_NUM_LABELS = 6,         /* 0 without a classification head */
+  EMBERT_MODEL_MAX_SEQ_LEN = 5, /* longest input incl. [CLS]/[SEP] */
+  EMBERT_MODEL_NUM_LABELS = 6,  /* 0 without a classification head */
   EMBERT_MODEL_HAS_POOLER = 7,
   EMBERT_MODEL_HAS_MASKED_LM = 8,
   EMBERT_MODEL_HAS_NEXT_SENTENCE = 9,
-  EMBERT_MODEL_IS_QUANTIZED = 10,      /* 1 for int8 weights, 0 for fp32 */
-  EMBERT_MODEL_MULTI_LABEL = 11        /* 1 if classification scores are sigmoids */
+  EMBERT_MODEL_IS_QUANTIZED = 10, /* 1 for int8 weights, 0 for fp32 */
+  EMBERT_MODEL_MULTI_LABEL = 11   /* 1 if classification scores are sigmoids */
 } embert_model_property;
 
 /* Writes the property's value to *out_value. */
-embert_status embert_model_get(const embert_model* model, embert_model_property property,
-                               uint32_t* out_value);
+embert_status embert_model_get(const embert_model* model, embert_model_property property, uint32_t* out_value);
 
 /* Name of classification label `index` (NUL-terminated, owned by the model). */
 embert_status embert_model_label(const embert_model* model, uint32_t index, const char** out_label);
@@ -199,17 +198,11 @@ typedef enum embert_engine {
 } embert_engine;
 
 /* Input longer than max_seq_len: cut it (longest side first for pairs) or fail. */
-typedef enum embert_overflow {
-  EMBERT_OVERFLOW_TRUNCATE = 0,
-  EMBERT_OVERFLOW_ERROR = 1
-} embert_overflow;
+typedef enum embert_overflow { EMBERT_OVERFLOW_TRUNCATE = 0, EMBERT_OVERFLOW_ERROR = 1 } embert_overflow;
 
 /* Invalid UTF-8 in text: fail, or read each bad sequence as U+FFFD (which the
  * tokenizer then drops, as it drops control characters). */
-typedef enum embert_invalid_utf8 {
-  EMBERT_INVALID_UTF8_ERROR = 0,
-  EMBERT_INVALID_UTF8_REPLACE = 1
-} embert_invalid_utf8;
+typedef enum embert_invalid_utf8 { EMBERT_INVALID_UTF8_ERROR = 0, EMBERT_INVALID_UTF8_REPLACE = 1 } embert_invalid_utf8;
 
 /*
  * Options of a context. Always initialise with embert_context_options_init(),
@@ -218,8 +211,8 @@ typedef enum embert_invalid_utf8 {
  */
 typedef struct embert_context_options {
   size_t struct_size;
-  uint32_t max_seq_len;        /* 0: the model's maximum */
-  uint32_t num_threads;        /* 0 or 1: run on the calling thread only */
+  uint32_t max_seq_len; /* 0: the model's maximum */
+  uint32_t num_threads; /* 0 or 1: run on the calling thread only */
   embert_engine engine;
   embert_overflow overflow;
   embert_invalid_utf8 invalid_utf8;
@@ -231,17 +224,14 @@ void embert_context_options_init(embert_context_options* options);
  * defaults). It plans the context without building it. On failure *out_size
  * is 0; for the reason (e.g. which option is wrong) use
  * embert_context_arena_size_ex. */
-embert_status embert_context_arena_size(const embert_model* model,
-                                        const embert_context_options* options,
+embert_status embert_context_arena_size(const embert_model* model, const embert_context_options* options,
                                         size_t* out_size);
 
 /* As embert_context_arena_size; on failure a NUL-terminated reason
  * (truncated to `error_message_size`) is also written to `error_message` when
  * it is not NULL ("" on success), as embert_context_create does. */
-embert_status embert_context_arena_size_ex(const embert_model* model,
-                                           const embert_context_options* options,
-                                           size_t* out_size, char* error_message,
-                                           size_t error_message_size);
+embert_status embert_context_arena_size_ex(const embert_model* model, const embert_context_options* options,
+                                           size_t* out_size, char* error_message, size_t error_message_size);
 
 /*
  * Creates a context inside `arena` (EMBERT_ARENA_ALIGNMENT-aligned, at least
@@ -256,10 +246,9 @@ embert_status embert_context_arena_size_ex(const embert_model* model,
  * madvise(arena, size, MADV_HUGEPAGE), as the embert tool does (measurements:
  * benchmarks/RESULTS.md).
  */
-embert_status embert_context_create(const embert_model* model,
-                                    const embert_context_options* options, void* arena,
-                                    size_t arena_size, embert_context** out_context,
-                                    char* error_message, size_t error_message_size);
+embert_status embert_context_create(const embert_model* model, const embert_context_options* options, void* arena,
+                                    size_t arena_size, embert_context** out_context, char* error_message,
+                                    size_t error_message_size);
 
 /* Releases what the context holds outside its arena. NULL is accepted. */
 void embert_context_destroy(embert_context* context);
@@ -281,17 +270,16 @@ const char* embert_context_engine_description(const embert_context* context);
  * tokenizer does: [CLS] A [SEP] (B [SEP]), token types 0 and 1. The texts are
  * read only during the call; they need no NUL terminator.
  */
-embert_status embert_tokenize(embert_context* context, const char* text, size_t text_size,
-                              const char* text_pair, size_t text_pair_size);
+embert_status embert_tokenize(embert_context* context, const char* text, size_t text_size, const char* text_pair,
+                              size_t text_pair_size);
 
 /*
  * Sets the input to token ids the caller made. `token_type_ids` may be NULL
  * (all 0). `attention_mask` may be NULL (all 1); where it is 0 the position is
  * padding and no token attends to it. Arrays are copied.
  */
-embert_status embert_set_tokens(embert_context* context, const int32_t* input_ids,
-                                const int32_t* token_type_ids, const int32_t* attention_mask,
-                                size_t count);
+embert_status embert_set_tokens(embert_context* context, const int32_t* input_ids, const int32_t* token_type_ids,
+                                const int32_t* attention_mask, size_t count);
 
 /* Byte range [begin, end) of the input text a token came from; both 0 for
  * special tokens and for tokens set with embert_set_tokens. `text` is 0 for
@@ -303,13 +291,13 @@ typedef struct embert_token_span {
 } embert_token_span;
 
 typedef struct embert_tokens {
-  size_t struct_size;            /* set by the caller to sizeof(embert_tokens) */
+  size_t struct_size; /* set by the caller to sizeof(embert_tokens) */
   size_t count;
   const int32_t* input_ids;
   const int32_t* token_type_ids;
   const int32_t* attention_mask;
   const embert_token_span* spans;
-  size_t truncated;              /* tokens dropped to fit max_seq_len */
+  size_t truncated; /* tokens dropped to fit max_seq_len */
 } embert_tokens;
 
 /* The current input. Pointers are owned by the context. */
@@ -320,50 +308,49 @@ embert_status embert_get_tokens(embert_context* context, embert_tokens* out_toke
 /* ------------------------------------------------------------------------ */
 
 typedef struct embert_classification {
-  size_t struct_size;            /* set by the caller to sizeof(embert_classification) */
+  size_t struct_size; /* set by the caller to sizeof(embert_classification) */
   size_t num_labels;
   const float* logits;
-  const float* probabilities;    /* softmax, or sigmoid per label for multi-label / one logit */
-  size_t index;                  /* the top label */
-  const char* label;             /* its name */
+  const float* probabilities; /* softmax, or sigmoid per label for multi-label / one logit */
+  size_t index;               /* the top label */
+  const char* label;          /* its name */
 } embert_classification;
 
 /* Sequence classification. EMBERT_STATUS_UNSUPPORTED without a classifier. */
 embert_status embert_classify(embert_context* context, embert_classification* out_result);
 
 typedef enum embert_pooling {
-  EMBERT_POOLING_CLS = 0,        /* the pooler's tanh output on [CLS] (raw [CLS] without pooler) */
-  EMBERT_POOLING_MEAN = 1,       /* mean of the last hidden states over attended tokens */
-  EMBERT_POOLING_CLS_RAW = 2     /* the last hidden state of [CLS] */
+  EMBERT_POOLING_CLS = 0,    /* the pooler's tanh output on [CLS] (raw [CLS] without pooler) */
+  EMBERT_POOLING_MEAN = 1,   /* mean of the last hidden states over attended tokens */
+  EMBERT_POOLING_CLS_RAW = 2 /* the last hidden state of [CLS] */
 } embert_pooling;
 
 /* A sentence embedding of hidden_size floats, optionally L2-normalised. */
-embert_status embert_embed(embert_context* context, embert_pooling pooling, int normalize,
-                           const float** out_embedding, size_t* out_size);
+embert_status embert_embed(embert_context* context, embert_pooling pooling, int normalize, const float** out_embedding,
+                           size_t* out_size);
 
 /* The last hidden states, count x hidden_size floats row-major. */
-embert_status embert_hidden_states(embert_context* context, const float** out_states,
-                                   size_t* out_rows, size_t* out_cols);
+embert_status embert_hidden_states(embert_context* context, const float** out_states, size_t* out_rows,
+                                   size_t* out_cols);
 
 typedef struct embert_mask_predictions {
-  size_t struct_size;            /* set by the caller to sizeof(embert_mask_predictions) */
-  size_t num_masks;              /* [MASK] tokens in the input */
+  size_t struct_size; /* set by the caller to sizeof(embert_mask_predictions) */
+  size_t num_masks;   /* [MASK] tokens in the input */
   size_t top_k;
-  const size_t* positions;       /* num_masks token positions */
-  const int32_t* token_ids;      /* num_masks x top_k, best first */
-  const float* scores;           /* num_masks x top_k softmax probabilities */
+  const size_t* positions;  /* num_masks token positions */
+  const int32_t* token_ids; /* num_masks x top_k, best first */
+  const float* scores;      /* num_masks x top_k softmax probabilities */
 } embert_mask_predictions;
 
 /* Masked-token prediction: the top_k (1..64) tokens for every [MASK]. */
-embert_status embert_fill_mask(embert_context* context, size_t top_k,
-                               embert_mask_predictions* out_predictions);
+embert_status embert_fill_mask(embert_context* context, size_t top_k, embert_mask_predictions* out_predictions);
 
 /* Next-sentence prediction: probability that the pair's second text follows
  * the first. EMBERT_STATUS_UNSUPPORTED without that head. */
 embert_status embert_next_sentence(embert_context* context, float* out_is_next_probability);
 
 #ifdef __cplusplus
-}  /* extern "C" */
+} /* extern "C" */
 #endif
 
-#endif  /* EMBERT_EMBERT_H_ */
+#endif /* EMBERT_EMBERT_H_ */

@@ -3,9 +3,9 @@
 
 #include "api/c_api_util.h"
 #include "context/context.h"
+#include "embert/embert_experimental.h"
 #include "encoder/encoder.h"
 #include "encoder/heads.h"
-#include "embert/embert_experimental.h"
 
 namespace {
 
@@ -55,15 +55,14 @@ void embert_context_options_init(embert_context_options* options) {
   options->invalid_utf8 = EMBERT_INVALID_UTF8_ERROR;
 }
 
-embert_status embert_context_arena_size_ex(const embert_model* model,
-                                           const embert_context_options* options, size_t* out_size,
-                                           char* error_message, size_t error_message_size) {
+embert_status embert_context_arena_size_ex(const embert_model* model, const embert_context_options* options,
+                                           size_t* out_size, char* error_message, size_t error_message_size) {
   using embert::ReportTo;
   using embert::Status;
   if (out_size != nullptr) *out_size = 0;
   if (model == nullptr || out_size == nullptr) {
-    return ReportTo(Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "model and out_size must not be NULL"),
-                    error_message, error_message_size);
+    return ReportTo(Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "model and out_size must not be NULL"), error_message,
+                    error_message_size);
   }
   embert::ContextOptions resolved;
   Status s = embert::ResolveOptions(*model, options, &resolved);
@@ -75,26 +74,23 @@ embert_status embert_context_arena_size_ex(const embert_model* model,
   return ReportTo(Status::Ok(), error_message, error_message_size);
 }
 
-embert_status embert_context_arena_size(const embert_model* model,
-                                        const embert_context_options* options, size_t* out_size) {
+embert_status embert_context_arena_size(const embert_model* model, const embert_context_options* options,
+                                        size_t* out_size) {
   return embert_context_arena_size_ex(model, options, out_size, nullptr, 0);
 }
 
-embert_status embert_context_create(const embert_model* model,
-                                    const embert_context_options* options, void* arena,
-                                    size_t arena_size, embert_context** out_context,
-                                    char* error_message, size_t error_message_size) {
+embert_status embert_context_create(const embert_model* model, const embert_context_options* options, void* arena,
+                                    size_t arena_size, embert_context** out_context, char* error_message,
+                                    size_t error_message_size) {
   using embert::ReportTo;
   using embert::Status;
   if (out_context != nullptr) *out_context = nullptr;
   if (model == nullptr || arena == nullptr || out_context == nullptr) {
-    return ReportTo(Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
-                                  "model, arena and out_context must not be NULL"),
+    return ReportTo(Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "model, arena and out_context must not be NULL"),
                     error_message, error_message_size);
   }
   if (reinterpret_cast<uintptr_t>(arena) % EMBERT_ARENA_ALIGNMENT != 0) {
-    return ReportTo(Status::Error(EMBERT_STATUS_MISALIGNED, "arena must be %d-byte aligned",
-                                  EMBERT_ARENA_ALIGNMENT),
+    return ReportTo(Status::Error(EMBERT_STATUS_MISALIGNED, "arena must be %d-byte aligned", EMBERT_ARENA_ALIGNMENT),
                     error_message, error_message_size);
   }
   embert::ContextOptions resolved;
@@ -111,9 +107,8 @@ embert_status embert_context_create(const embert_model* model,
       embert::Arena measuring;
       const Status m = embert::BuildContext(*model, resolved, measuring, nullptr);
       if (m.ok()) {
-        s = Status::Error(EMBERT_STATUS_ARENA_TOO_SMALL,
-                          "arena too small: %zu bytes given, %zu bytes needed", arena_size,
-                          measuring.used());
+        s = Status::Error(EMBERT_STATUS_ARENA_TOO_SMALL, "arena too small: %zu bytes given, %zu bytes needed",
+                          arena_size, measuring.used());
       }
     }
     return ReportTo(s, error_message, error_message_size);
@@ -146,8 +141,8 @@ const char* embert_context_engine_description(const embert_context* context) {
   return context == nullptr ? "" : context->description;
 }
 
-embert_status embert_tokenize(embert_context* ctx, const char* text, size_t text_size,
-                              const char* text_pair, size_t text_pair_size) {
+embert_status embert_tokenize(embert_context* ctx, const char* text, size_t text_size, const char* text_pair,
+                              size_t text_pair_size) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
   if (ModelReleased(ctx)) return Report(ctx, Released());
   NewInput(ctx);
@@ -158,9 +153,9 @@ embert_status embert_tokenize(embert_context* ctx, const char* text, size_t text
   out.type_ids = ctx->token_type_ids;
   out.spans = ctx->spans;
   out.capacity = ctx->options.max_seq_len;
-  const embert::Status s = ctx->tokenizer.Encode(
-      text ? text : kEmpty, text_size, text_pair ? text_pair : nullptr, text_pair_size,
-      ctx->tokenizer_scratch, ctx->tokenizer_scratch_size, &out);
+  const embert::Status s =
+      ctx->tokenizer.Encode(text ? text : kEmpty, text_size, text_pair ? text_pair : nullptr, text_pair_size,
+                            ctx->tokenizer_scratch, ctx->tokenizer_scratch_size, &out);
   if (!s.ok()) return Report(ctx, s);
   ctx->count = out.count;
   ctx->truncated = out.truncated;
@@ -169,9 +164,8 @@ embert_status embert_tokenize(embert_context* ctx, const char* text, size_t text
   return Report(ctx, embert::Status::Ok());
 }
 
-embert_status embert_set_tokens(embert_context* ctx, const int32_t* input_ids,
-                                const int32_t* token_type_ids, const int32_t* attention_mask,
-                                size_t count) {
+embert_status embert_set_tokens(embert_context* ctx, const int32_t* input_ids, const int32_t* token_type_ids,
+                                const int32_t* attention_mask, size_t count) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
   if (ModelReleased(ctx)) return Report(ctx, Released());
   NewInput(ctx);
@@ -180,28 +174,26 @@ embert_status embert_set_tokens(embert_context* ctx, const int32_t* input_ids,
     return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "count must be > 0"));
   }
   if (count > ctx->options.max_seq_len) {
-    return Report(ctx, embert::Status::Error(EMBERT_STATUS_SEQUENCE_TOO_LONG,
-                                             "%zu tokens exceed the context's max_seq_len %u",
-                                             count, ctx->options.max_seq_len));
+    return Report(
+        ctx, embert::Status::Error(EMBERT_STATUS_SEQUENCE_TOO_LONG, "%zu tokens exceed the context's max_seq_len %u",
+                                   count, ctx->options.max_seq_len));
   }
   const embert::BertDims& d = ctx->model->dims;
   bool any_attended = false;
   for (size_t i = 0; i < count; ++i) {
     if (input_ids[i] < 0 || static_cast<uint32_t>(input_ids[i]) >= d.vocab) {
       return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
-                                               "input_ids[%zu] = %d outside the vocabulary", i,
-                                               input_ids[i]));
+                                               "input_ids[%zu] = %d outside the vocabulary", i, input_ids[i]));
     }
     const int32_t type = token_type_ids ? token_type_ids[i] : 0;
     if (type < 0 || static_cast<uint32_t>(type) >= d.type_vocab) {
       return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
-                                               "token_type_ids[%zu] = %d outside [0, %u)", i, type,
-                                               d.type_vocab));
+                                               "token_type_ids[%zu] = %d outside [0, %u)", i, type, d.type_vocab));
     }
     const int32_t mask = attention_mask ? attention_mask[i] : 1;
     if (mask != 0 && mask != 1) {
-      return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
-                                               "attention_mask[%zu] must be 0 or 1", i));
+      return Report(ctx,
+                    embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "attention_mask[%zu] must be 0 or 1", i));
     }
     ctx->input_ids[i] = input_ids[i];
     ctx->token_type_ids[i] = type;
@@ -211,8 +203,7 @@ embert_status embert_set_tokens(embert_context* ctx, const int32_t* input_ids,
     any_attended |= mask == 1;
   }
   if (!any_attended) {
-    return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
-                                             "attention_mask masks every token"));
+    return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "attention_mask masks every token"));
   }
   ctx->count = count;
   ctx->has_input = true;
@@ -223,8 +214,8 @@ embert_status embert_get_tokens(embert_context* ctx, embert_tokens* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
   if (ModelReleased(ctx)) return Report(ctx, Released());
   if (out == nullptr || !StructSizeOk(out->struct_size)) {
-    return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
-                                             "out_tokens is NULL or its struct_size is not set"));
+    return Report(
+        ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "out_tokens is NULL or its struct_size is not set"));
   }
   if (!ctx->has_input) return Report(ctx, embert::Status::Error(EMBERT_STATUS_NO_INPUT, "no input"));
   embert_tokens t;
@@ -243,14 +234,14 @@ embert_status embert_classify(embert_context* ctx, embert_classification* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
   if (ModelReleased(ctx)) return Report(ctx, Released());
   if (out == nullptr || !StructSizeOk(out->struct_size)) {
-    return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
-                                             "out_result is NULL or its struct_size is not set"));
+    return Report(
+        ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "out_result is NULL or its struct_size is not set"));
   }
   return Report(ctx, embert::Classify(ctx, out));
 }
 
-embert_status embert_embed(embert_context* ctx, embert_pooling pooling, int normalize,
-                           const float** out_embedding, size_t* out_size) {
+embert_status embert_embed(embert_context* ctx, embert_pooling pooling, int normalize, const float** out_embedding,
+                           size_t* out_size) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
   if (ModelReleased(ctx)) return Report(ctx, Released());
   if (out_embedding == nullptr || out_size == nullptr) {
@@ -259,8 +250,7 @@ embert_status embert_embed(embert_context* ctx, embert_pooling pooling, int norm
   return Report(ctx, embert::Embed(ctx, pooling, normalize != 0, out_embedding, out_size));
 }
 
-embert_status embert_hidden_states(embert_context* ctx, const float** out_states, size_t* out_rows,
-                                   size_t* out_cols) {
+embert_status embert_hidden_states(embert_context* ctx, const float** out_states, size_t* out_rows, size_t* out_cols) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
   if (ModelReleased(ctx)) return Report(ctx, Released());
   if (out_states == nullptr || out_rows == nullptr || out_cols == nullptr) {

@@ -81,58 +81,57 @@ embert_status Finish(embert_model* model, embert_model** out, char* message, siz
 
 extern "C" {
 
-embert_status embert_model_load_buffer(const void* data, size_t size, embert_model** out_model,
-                                       char* error_message, size_t error_message_size) {
+embert_status embert_model_load_buffer(const void* data, size_t size, embert_model** out_model, char* error_message,
+                                       size_t error_message_size) {
   if (out_model != nullptr) *out_model = nullptr;
   if (data == nullptr || out_model == nullptr) {
-    return embert::ReportTo(embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
-                                                  "data and out_model must not be NULL"),
-                            error_message, error_message_size);
+    return embert::ReportTo(
+        embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "data and out_model must not be NULL"), error_message,
+        error_message_size);
   }
   auto* model = new (std::nothrow) embert_model();
   if (model == nullptr) {
-    return embert::ReportTo(embert::Status::Error(EMBERT_STATUS_OUT_OF_MEMORY, "out of memory"),
-                            error_message, error_message_size);
+    return embert::ReportTo(embert::Status::Error(EMBERT_STATUS_OUT_OF_MEMORY, "out of memory"), error_message,
+                            error_message_size);
   }
   model->data = static_cast<const uint8_t*>(data);
   model->size = size;
   return Finish(model, out_model, error_message, error_message_size);
 }
 
-embert_status embert_model_load_file(const char* path, embert_model** out_model,
-                                     char* error_message, size_t error_message_size) {
+embert_status embert_model_load_file(const char* path, embert_model** out_model, char* error_message,
+                                     size_t error_message_size) {
   if (out_model != nullptr) *out_model = nullptr;
   if (path == nullptr || out_model == nullptr) {
-    return embert::ReportTo(embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
-                                                  "path and out_model must not be NULL"),
-                            error_message, error_message_size);
+    return embert::ReportTo(
+        embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "path and out_model must not be NULL"), error_message,
+        error_message_size);
   }
   const int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return embert::ReportTo(
-        embert::Status::Error(EMBERT_STATUS_IO_ERROR, "cannot open %s: %s", path, std::strerror(errno)),
-        error_message, error_message_size);
+        embert::Status::Error(EMBERT_STATUS_IO_ERROR, "cannot open %s: %s", path, std::strerror(errno)), error_message,
+        error_message_size);
   }
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
     close(fd);
-    return embert::ReportTo(
-        embert::Status::Error(EMBERT_STATUS_IO_ERROR, "%s is not a non-empty regular file", path),
-        error_message, error_message_size);
+    return embert::ReportTo(embert::Status::Error(EMBERT_STATUS_IO_ERROR, "%s is not a non-empty regular file", path),
+                            error_message, error_message_size);
   }
   const size_t size = static_cast<size_t>(st.st_size);
   void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   close(fd);
   if (map == MAP_FAILED) {
     return embert::ReportTo(
-        embert::Status::Error(EMBERT_STATUS_IO_ERROR, "cannot map %s: %s", path, std::strerror(errno)),
-        error_message, error_message_size);
+        embert::Status::Error(EMBERT_STATUS_IO_ERROR, "cannot map %s: %s", path, std::strerror(errno)), error_message,
+        error_message_size);
   }
   auto* model = new (std::nothrow) embert_model();
   if (model == nullptr) {
     munmap(map, size);
-    return embert::ReportTo(embert::Status::Error(EMBERT_STATUS_OUT_OF_MEMORY, "out of memory"),
-                            error_message, error_message_size);
+    return embert::ReportTo(embert::Status::Error(EMBERT_STATUS_OUT_OF_MEMORY, "out of memory"), error_message,
+                            error_message_size);
   }
   model->data = static_cast<const uint8_t*>(map);
   model->size = size;
@@ -147,8 +146,7 @@ void embert_model_destroy(embert_model* model) {
   embert::ReleaseModel(model);
 }
 
-embert_status embert_model_get(const embert_model* model, embert_model_property property,
-                               uint32_t* out_value) {
+embert_status embert_model_get(const embert_model* model, embert_model_property property, uint32_t* out_value) {
   if (model == nullptr || out_value == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
   const embert::BertDims& d = model->dims;
   const auto* root = model->root;
@@ -159,20 +157,17 @@ embert_status embert_model_get(const embert_model* model, embert_model_property 
     case EMBERT_MODEL_NUM_HEADS: *out_value = d.heads; break;
     case EMBERT_MODEL_INTERMEDIATE_SIZE: *out_value = d.intermediate; break;
     case EMBERT_MODEL_MAX_SEQ_LEN: *out_value = d.max_seq_len; break;
-    case EMBERT_MODEL_NUM_LABELS:
-      *out_value = root->classifier() ? root->classifier()->labels()->size() : 0;
-      break;
+    case EMBERT_MODEL_NUM_LABELS: *out_value = root->classifier() ? root->classifier()->labels()->size() : 0; break;
     case EMBERT_MODEL_HAS_POOLER: *out_value = root->pooler() != nullptr; break;
     case EMBERT_MODEL_HAS_MASKED_LM: *out_value = root->masked_lm() != nullptr; break;
     case EMBERT_MODEL_HAS_NEXT_SENTENCE: *out_value = root->next_sentence() != nullptr; break;
     case EMBERT_MODEL_IS_QUANTIZED: *out_value = model->quantized; break;
     case EMBERT_MODEL_MULTI_LABEL:
-      *out_value = root->classifier() != nullptr &&
-                   (root->classifier()->score() == embert::schema::ScoreFunction::SIGMOID ||
-                    root->classifier()->labels()->size() == 1);
+      *out_value =
+          root->classifier() != nullptr && (root->classifier()->score() == embert::schema::ScoreFunction::SIGMOID ||
+                                            root->classifier()->labels()->size() == 1);
       break;
-    default:
-      return EMBERT_STATUS_INVALID_ARGUMENT;
+    default: return EMBERT_STATUS_INVALID_ARGUMENT;
   }
   return EMBERT_STATUS_OK;
 }

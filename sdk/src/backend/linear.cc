@@ -15,9 +15,7 @@
 namespace embert {
 namespace {
 
-Status ArenaTooSmall() {
-  return Status::Error(EMBERT_STATUS_ARENA_TOO_SMALL, "arena too small");
-}
+Status ArenaTooSmall() { return Status::Error(EMBERT_STATUS_ARENA_TOO_SMALL, "arena too small"); }
 
 void RunF32Reference(const LinearView& w, const float* x, size_t rows, float* y, size_t y_stride) {
   const float* weight = static_cast<const float*>(w.weight.data);
@@ -90,8 +88,7 @@ void LinearOp::Release() {
   kind_ = Kind::kNone;
 }
 
-Status LinearOp::Prepare(const LinearView& w, const LinearEngine& engine, size_t out_stride,
-                         Arena& arena) {
+Status LinearOp::Prepare(const LinearView& w, const LinearEngine& engine, size_t out_stride, Arena& arena) {
   Release();
   w_ = w;
   out_stride_ = out_stride;
@@ -137,14 +134,12 @@ Status LinearOp::Prepare(const LinearView& w, const LinearEngine& engine, size_t
     ScopedXnnpackArena scope(&arena);
     const xnn_status s = xnn_create_fully_connected_nc_f32(
         w.in, w.out, w.in, out_stride, static_cast<const float*>(w.weight.data), w.bias,
-        -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity(), 0,
-        &xnn_op_);
+        -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity(), 0, &xnn_op_);
     if (s == xnn_status_out_of_memory && arena.overflowed()) return ArenaTooSmall();
     if (s != xnn_status_success) {
       xnn_op_ = nullptr;
-      return Status::Error(EMBERT_STATUS_BACKEND_ERROR,
-                           "XNNPACK refused a %ux%u fully connected layer (status %d)", w.out,
-                           w.in, static_cast<int>(s));
+      return Status::Error(EMBERT_STATUS_BACKEND_ERROR, "XNNPACK refused a %ux%u fully connected layer (status %d)",
+                           w.out, w.in, static_cast<int>(s));
     }
     return Status::Ok();
   }
@@ -155,11 +150,8 @@ Status LinearOp::Prepare(const LinearView& w, const LinearEngine& engine, size_t
 
 void LinearOp::Run(const LinearEngine& engine, const float* x, size_t rows, float* y) const {
   switch (kind_) {
-    case Kind::kNone:
-      return;
-    case Kind::kF32Reference:
-      RunF32Reference(w_, x, rows, y, out_stride_);
-      return;
+    case Kind::kNone: return;
+    case Kind::kF32Reference: RunF32Reference(w_, x, rows, y, out_stride_); return;
     case Kind::kF32Xnnpack:
 #if defined(EMBERT_WITH_XNNPACK)
       // Setup only re-points the operator (no allocation, no re-packing).
@@ -194,8 +186,8 @@ void LinearOp::Quantize(const LinearEngine& engine, const float* x, size_t rows)
 void LinearOp::RunQuantized(const LinearEngine& engine, size_t rows, float* y) const {
   const qgemm::Kernels& k = *engine.kernels;
   GemmTask task{&k,
-                {engine.q, qgemm::PaddedK(w_.in), engine.q_scales, packed_, w_.weight.scales, w_.bias, y,
-                 out_stride_, rows, w_.out, w_.in}};
+                {engine.q, qgemm::PaddedK(w_.in), engine.q_scales, packed_, w_.weight.scales, w_.bias, y, out_stride_,
+                 rows, w_.out, w_.in}};
   const size_t threads = engine.pool ? pthreadpool_get_threads_count(engine.pool) : 1;
   if (threads <= 1) {
     k.gemm(task.args, 0, rows, 0, w_.out);

@@ -14,8 +14,8 @@
 
 #include "backend/qgemm.h"
 #include "core/status.h"
-#include "memory/arena.h"
 #include "format/weights.h"
+#include "memory/arena.h"
 
 struct xnn_operator;
 
@@ -23,7 +23,7 @@ namespace embert {
 
 // What every linear layer of one context shares.
 struct LinearEngine {
-  bool use_xnnpack = false;           // fp32 layers on XNNPACK
+  bool use_xnnpack = false;                 // fp32 layers on XNNPACK
   const qgemm::Kernels* kernels = nullptr;  // int8 layers
   pthreadpool_t pool = nullptr;
   // int8 activations of the current layer: [max_rows][PaddedK(max_in)].

@@ -57,38 +57,38 @@ inline size_t RowsToPlan(size_t rows) { return (rows + 3) / 4 * 4; }
 // Row m's values [k0, k0 + count) from `src` into a buffer in `layout`
 // (byte by byte: for tails, padding and the static quantizer's chunks;
 // src == nullptr writes zeros).
-inline void WriteRowBytes(ActivationLayout layout, int8_t* q, size_t stride, size_t m, size_t k0,
-                          const int8_t* src, size_t count) {
+inline void WriteRowBytes(ActivationLayout layout, int8_t* q, size_t stride, size_t m, size_t k0, const int8_t* src,
+                          size_t count) {
   for (size_t i = 0; i < count; ++i) q[ActivationOffset(layout, m, k0 + i, stride)] = src ? src[i] : 0;
 }
 
 struct QuantizeArgs {
-  const float* x;        // [rows][x_stride]
+  const float* x;  // [rows][x_stride]
   size_t x_stride;
   size_t rows;
-  size_t cols;           // K
-  const float* mul;      // [cols] or nullptr
-  int8_t* q;             // rows of q_stride = PaddedK(cols) bytes in `layout`, from row 0 of
-                         // q (a thread's slice starts at a multiple of 4 rows for kRowQuads,
-                         // or q points at its group and first_row says where in it);
-                         // padding written as 0
+  size_t cols;       // K
+  const float* mul;  // [cols] or nullptr
+  int8_t* q;         // rows of q_stride = PaddedK(cols) bytes in `layout`, from row 0 of
+                     // q (a thread's slice starts at a multiple of 4 rows for kRowQuads,
+                     // or q points at its group and first_row says where in it);
+                     // padding written as 0
   size_t q_stride;
-  float* scales;         // [rows]
+  float* scales;  // [rows]
   ActivationLayout layout = ActivationLayout::kRows;
   size_t first_row = 0;  // kRowQuads: the slice's first row's place in its group (0..3)
 };
 
 struct GemmArgs {
-  const int8_t* a;       // [M][a_stride] in the level's layout (Kernels::a_layout),
-                         // a_stride = PaddedK(K), zero padded; values in [-127, 127] as
-                         // every quantizer makes them (the NEON level's int16 sums of
-                         // two products rely on it; weights may be -128)
+  const int8_t* a;  // [M][a_stride] in the level's layout (Kernels::a_layout),
+                    // a_stride = PaddedK(K), zero padded; values in [-127, 127] as
+                    // every quantizer makes them (the NEON level's int16 sums of
+                    // two products rely on it; weights may be -128)
   size_t a_stride;
-  const float* a_scales; // [M]
-  const void* b;         // packed weights (or the raw [N][K] rows when pack is null)
-  const float* b_scales; // [N]
-  const float* bias;     // [N] or nullptr (then 0)
-  float* out;            // [M][out_stride]
+  const float* a_scales;  // [M]
+  const void* b;          // packed weights (or the raw [N][K] rows when pack is null)
+  const float* b_scales;  // [N]
+  const float* bias;      // [N] or nullptr (then 0)
+  float* out;             // [M][out_stride]
   size_t out_stride;
   size_t m, n, k;
 };

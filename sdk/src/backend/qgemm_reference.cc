@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstring>
 
-#include "core/vectorize.h"
 #include "backend/qgemm.h"
+#include "core/vectorize.h"
 
 namespace embert::qgemm {
 namespace {
@@ -60,8 +60,7 @@ EMBERT_VECTORIZE void GemmReference(const GemmArgs& args, size_t m0, size_t m1, 
 
 const Kernels& ReferenceKernels() {
   static const Kernels kernels = {
-      "reference", [](size_t, size_t) -> size_t { return 0; }, nullptr, QuantizeReference,
-      GemmReference, 1, 0};
+      "reference", [](size_t, size_t) -> size_t { return 0; }, nullptr, QuantizeReference, GemmReference, 1, 0};
   return kernels;
 }
 

@@ -11,7 +11,7 @@
 namespace embert {
 namespace {
 
-constexpr size_t kHeader = 64;  // keeps the payload 64-byte aligned
+constexpr size_t kHeader = 64;                      // keeps the payload 64-byte aligned
 constexpr uint64_t kMagic = 0x454d424552545841ull;  // "EMBERTXA"
 
 struct BlockHeader {
@@ -68,8 +68,7 @@ void* Reallocate(void* context, void* pointer, size_t size) {
 
 void* AllocateDefault(void* context, size_t size) { return Allocate(context, 16, size); }
 
-const xnn_allocator kAllocator = {nullptr, AllocateDefault, Reallocate, Deallocate, Allocate,
-                                  Deallocate};
+const xnn_allocator kAllocator = {nullptr, AllocateDefault, Reallocate, Deallocate, Allocate, Deallocate};
 
 }  // namespace
 
@@ -78,8 +77,7 @@ Status InitXnnpack() {
   static std::once_flag once;
   std::call_once(once, [] { status = xnn_initialize(&kAllocator); });
   if (status != xnn_status_success) {
-    return Status::Error(EMBERT_STATUS_BACKEND_ERROR,
-                         "XNNPACK failed to initialise (status %d): CPU not supported?",
+    return Status::Error(EMBERT_STATUS_BACKEND_ERROR, "XNNPACK failed to initialise (status %d): CPU not supported?",
                          static_cast<int>(status));
   }
   return Status::Ok();

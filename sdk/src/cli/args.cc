@@ -14,8 +14,20 @@ constexpr unsigned kTextCommands =
 constexpr unsigned kAllCommands = kTextCommands | Bit(Command::kInfo) | Bit(Command::kBench);
 
 enum class Opt {
-  kModel, kText, kPair, kInput, kMaxSeqLen, kThreads, kEngine, kJsonl,
-  kTopK, kPooling, kNormalize, kSeqLen, kIterations, kWarmup,
+  kModel,
+  kText,
+  kPair,
+  kInput,
+  kMaxSeqLen,
+  kThreads,
+  kEngine,
+  kJsonl,
+  kTopK,
+  kPooling,
+  kNormalize,
+  kSeqLen,
+  kIterations,
+  kWarmup,
 };
 
 struct OptionSpec {
@@ -52,9 +64,8 @@ bool ParseCommand(const char* word, Command* out) {
     const char* name;
     Command command;
   } kCommands[] = {
-      {"info", Command::kInfo},         {"tokenize", Command::kTokenize},
-      {"classify", Command::kClassify}, {"embed", Command::kEmbed},
-      {"fill-mask", Command::kFillMask}, {"bench", Command::kBench},
+      {"info", Command::kInfo},   {"tokenize", Command::kTokenize},  {"classify", Command::kClassify},
+      {"embed", Command::kEmbed}, {"fill-mask", Command::kFillMask}, {"bench", Command::kBench},
   };
   for (const auto& c : kCommands) {
     if (std::strcmp(word, c.name) == 0) {
@@ -65,9 +76,7 @@ bool ParseCommand(const char* word, Command* out) {
   return false;
 }
 
-bool IsHelp(const char* arg) {
-  return std::strcmp(arg, "--help") == 0 || std::strcmp(arg, "-h") == 0;
-}
+bool IsHelp(const char* arg) { return std::strcmp(arg, "--help") == 0 || std::strcmp(arg, "-h") == 0; }
 
 std::string Quoted(const std::string& s) { return "'" + s + "'"; }
 
@@ -76,8 +85,8 @@ bool Apply(const OptionSpec& spec, const char* value, Options* o, std::string* e
   const std::string name = spec.name;
   auto number = [&](uint32_t min, uint32_t max, uint32_t* out) {
     if (ParseUint32(value, min, max, out)) return true;
-    *error = "invalid value " + Quoted(value) + " for " + name + ": expected an integer from " +
-             std::to_string(min) + " to " + std::to_string(max);
+    *error = "invalid value " + Quoted(value) + " for " + name + ": expected an integer from " + std::to_string(min) +
+             " to " + std::to_string(max);
     return false;
   };
   switch (spec.id) {
@@ -104,11 +113,8 @@ bool Apply(const OptionSpec& spec, const char* value, Options* o, std::string* e
       o->has_input = true;
       o->input = value;
       return true;
-    case Opt::kMaxSeqLen:
-      o->has_max_seq_len = true;
-      return number(1, kMaxSeqLenLimit, &o->max_seq_len);
-    case Opt::kThreads:
-      return number(1, kMaxThreads, &o->threads);
+    case Opt::kMaxSeqLen: o->has_max_seq_len = true; return number(1, kMaxSeqLenLimit, &o->max_seq_len);
+    case Opt::kThreads: return number(1, kMaxThreads, &o->threads);
     case Opt::kEngine:
       if (std::strcmp(value, "auto") == 0) {
         o->engine = EMBERT_ENGINE_AUTO;
@@ -121,11 +127,8 @@ bool Apply(const OptionSpec& spec, const char* value, Options* o, std::string* e
         return false;
       }
       return true;
-    case Opt::kJsonl:
-      o->jsonl = true;
-      return true;
-    case Opt::kTopK:
-      return number(1, 64, &o->top_k);
+    case Opt::kJsonl: o->jsonl = true; return true;
+    case Opt::kTopK: return number(1, 64, &o->top_k);
     case Opt::kPooling:
       if (std::strcmp(value, "cls") == 0) {
         o->pooling = EMBERT_POOLING_CLS;
@@ -138,16 +141,10 @@ bool Apply(const OptionSpec& spec, const char* value, Options* o, std::string* e
         return false;
       }
       return true;
-    case Opt::kNormalize:
-      o->normalize = true;
-      return true;
-    case Opt::kSeqLen:
-      o->has_seq_len = true;
-      return number(3, kMaxSeqLenLimit, &o->seq_len);
-    case Opt::kIterations:
-      return number(1, kMaxIterations, &o->iterations);
-    case Opt::kWarmup:
-      return number(0, kMaxIterations, &o->warmup);
+    case Opt::kNormalize: o->normalize = true; return true;
+    case Opt::kSeqLen: o->has_seq_len = true; return number(3, kMaxSeqLenLimit, &o->seq_len);
+    case Opt::kIterations: return number(1, kMaxIterations, &o->iterations);
+    case Opt::kWarmup: return number(0, kMaxIterations, &o->warmup);
   }
   *error = "internal error: unhandled option " + name;
   return false;
@@ -170,10 +167,9 @@ bool Validate(const Options& o, std::string* error) {
       return false;
     }
   }
-  if (o.command == Command::kBench && o.has_seq_len && o.has_max_seq_len &&
-      o.seq_len > o.max_seq_len) {
-    *error = "bench: --seq-len " + std::to_string(o.seq_len) + " exceeds --max-seq-len " +
-             std::to_string(o.max_seq_len);
+  if (o.command == Command::kBench && o.has_seq_len && o.has_max_seq_len && o.seq_len > o.max_seq_len) {
+    *error =
+        "bench: --seq-len " + std::to_string(o.seq_len) + " exceeds --max-seq-len " + std::to_string(o.max_seq_len);
     return false;
   }
   return true;
@@ -222,8 +218,8 @@ ParseResult ParseArgs(int argc, const char* const* argv, Options* options, std::
     return ParseResult::kVersion;
   }
   if (!ParseCommand(first, &options->command)) {
-    *error = std::string(first[0] == '-' ? "expected a command before options, got " : "unknown command ") +
-             Quoted(first);
+    *error =
+        std::string(first[0] == '-' ? "expected a command before options, got " : "unknown command ") + Quoted(first);
     return ParseResult::kError;
   }
   const std::string cmd = CommandName(options->command);
@@ -243,8 +239,7 @@ ParseResult ParseArgs(int argc, const char* const* argv, Options* options, std::
       }
     }
     if (spec == nullptr) {
-      *error = arg[0] == '-' ? cmd + ": unknown option " + Quoted(name)
-                             : cmd + ": unexpected argument " + Quoted(arg);
+      *error = arg[0] == '-' ? cmd + ": unknown option " + Quoted(name) : cmd + ": unexpected argument " + Quoted(arg);
       return ParseResult::kError;
     }
     if ((spec->commands & Bit(options->command)) == 0) {

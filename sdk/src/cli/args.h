@@ -33,9 +33,9 @@ struct Options {
   embert_engine engine = EMBERT_ENGINE_AUTO;
   bool jsonl = false;
 
-  uint32_t top_k = 5;                          // fill-mask
+  uint32_t top_k = 5;                           // fill-mask
   embert_pooling pooling = EMBERT_POOLING_CLS;  // embed
-  bool normalize = false;                      // embed
+  bool normalize = false;                       // embed
 
   bool has_seq_len = false;  // bench
   uint32_t seq_len = 0;

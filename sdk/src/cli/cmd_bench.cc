@@ -144,9 +144,8 @@ int RunBench(const Options& options) {
     std::printf(
         "%s, seq_len %u, threads %u, %s: median %.3f ms, p90 %.3f ms, min %.3f ms (%u iterations), "
         "peak RSS %.1f MiB\n",
-        task, static_cast<unsigned>(seq_len), static_cast<unsigned>(options.threads), engine, st.median_ms,
-        st.p90_ms, st.min_ms, static_cast<unsigned>(options.iterations),
-        static_cast<double>(PeakRssBytes()) / (1024.0 * 1024.0));
+        task, static_cast<unsigned>(seq_len), static_cast<unsigned>(options.threads), engine, st.median_ms, st.p90_ms,
+        st.min_ms, static_cast<unsigned>(options.iterations), static_cast<double>(PeakRssBytes()) / (1024.0 * 1024.0));
   }
   if (std::fflush(stdout) != 0) {
     PrintError("cannot write the output");

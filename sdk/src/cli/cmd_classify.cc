@@ -47,14 +47,12 @@ int RunClassify(const Options& options) {
     PrintError("classify: %s has no sequence classification head", options.model.c_str());
     return kExitRuntimeError;
   }
-  if (!session.CreateContext(
-          ContextOptionsFor(options, options.has_max_seq_len ? options.max_seq_len : 0))) {
+  if (!session.CreateContext(ContextOptionsFor(options, options.has_max_seq_len ? options.max_seq_len : 0))) {
     return kExitRuntimeError;
   }
   const bool jsonl = options.jsonl;
-  return RunLines(session, options, [jsonl](Session& s, const TextInput&, std::string* out) {
-    return ClassifyLine(s, jsonl, out);
-  });
+  return RunLines(session, options,
+                  [jsonl](Session& s, const TextInput&, std::string* out) { return ClassifyLine(s, jsonl, out); });
 }
 
 }  // namespace embert_cli

@@ -13,8 +13,7 @@ LineResult EmbedLine(Session& session, const Options& options, std::string* out)
   LineResult r;
   const float* values = nullptr;
   size_t size = 0;
-  r.status = embert_embed(session.context(), options.pooling, options.normalize ? 1 : 0, &values,
-                          &size);
+  r.status = embert_embed(session.context(), options.pooling, options.normalize ? 1 : 0, &values, &size);
   if (!r.ok()) return r;
   if (!AllFinite(values, size)) return NonFiniteResult();
   if (!options.jsonl) {
@@ -36,9 +35,8 @@ LineResult EmbedLine(Session& session, const Options& options, std::string* out)
 int RunEmbed(const Options& options) {
   Session session;
   if (!OpenSession(options, &session)) return kExitRuntimeError;
-  return RunLines(session, options, [&options](Session& s, const TextInput&, std::string* out) {
-    return EmbedLine(s, options, out);
-  });
+  return RunLines(session, options,
+                  [&options](Session& s, const TextInput&, std::string* out) { return EmbedLine(s, options, out); });
 }
 
 }  // namespace embert_cli

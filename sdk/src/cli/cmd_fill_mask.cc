@@ -65,13 +65,11 @@ int RunFillMask(const Options& options) {
     PrintError("fill-mask: %s has no masked-LM head", options.model.c_str());
     return kExitRuntimeError;
   }
-  if (!session.CreateContext(
-          ContextOptionsFor(options, options.has_max_seq_len ? options.max_seq_len : 0))) {
+  if (!session.CreateContext(ContextOptionsFor(options, options.has_max_seq_len ? options.max_seq_len : 0))) {
     return kExitRuntimeError;
   }
-  return RunLines(session, options, [&options](Session& s, const TextInput&, std::string* out) {
-    return FillMaskLine(s, options, out);
-  });
+  return RunLines(session, options,
+                  [&options](Session& s, const TextInput&, std::string* out) { return FillMaskLine(s, options, out); });
 }
 
 }  // namespace embert_cli

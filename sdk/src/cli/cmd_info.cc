@@ -26,8 +26,7 @@ const char* EngineName(embert_engine e) {
 std::vector<uint32_t> ArenaLengths(const Options& options, uint32_t model_max) {
   std::vector<uint32_t> lengths = {16, 32, 64, 128, model_max};
   if (options.has_max_seq_len) lengths.push_back(options.max_seq_len);
-  lengths.erase(std::remove_if(lengths.begin(), lengths.end(),
-                               [&](uint32_t n) { return n == 0 || n > model_max; }),
+  lengths.erase(std::remove_if(lengths.begin(), lengths.end(), [&](uint32_t n) { return n == 0 || n > model_max; }),
                 lengths.end());
   std::sort(lengths.begin(), lengths.end());
   lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
@@ -42,8 +41,8 @@ int RunInfo(const Options& options) {
   const embert_model* model = session.model();
   const uint32_t model_max = session.Property(EMBERT_MODEL_MAX_SEQ_LEN);
   if (options.has_max_seq_len && options.max_seq_len > model_max) {
-    PrintError("info: --max-seq-len %u exceeds the model's maximum of %u",
-               static_cast<unsigned>(options.max_seq_len), static_cast<unsigned>(model_max));
+    PrintError("info: --max-seq-len %u exceeds the model's maximum of %u", static_cast<unsigned>(options.max_seq_len),
+               static_cast<unsigned>(model_max));
     return kExitRuntimeError;
   }
 

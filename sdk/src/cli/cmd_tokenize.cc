@@ -44,9 +44,8 @@ int RunTokenize(const Options& options) {
   Session session;
   if (!OpenSession(options, &session)) return kExitRuntimeError;
   const bool jsonl = options.jsonl;
-  return RunLines(session, options, [jsonl](Session& s, const TextInput&, std::string* out) {
-    return TokenizeLine(s, jsonl, out);
-  });
+  return RunLines(session, options,
+                  [jsonl](Session& s, const TextInput&, std::string* out) { return TokenizeLine(s, jsonl, out); });
 }
 
 }  // namespace embert_cli

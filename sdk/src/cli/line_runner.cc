@@ -13,16 +13,14 @@ namespace embert_cli {
 namespace {
 
 bool WriteLine(const std::string& line) {
-  return std::fwrite(line.data(), 1, line.size(), stdout) == line.size() &&
-         std::fputc('\n', stdout) != EOF;
+  return std::fwrite(line.data(), 1, line.size(), stdout) == line.size() && std::fputc('\n', stdout) != EOF;
 }
 
 }  // namespace
 
 bool OpenSession(const Options& options, Session* session) {
   if (!session->LoadModel(options.model.c_str())) return false;
-  return session->CreateContext(
-      ContextOptionsFor(options, options.has_max_seq_len ? options.max_seq_len : 0));
+  return session->CreateContext(ContextOptionsFor(options, options.has_max_seq_len ? options.max_seq_len : 0));
 }
 
 bool AllFinite(const float* values, size_t count) {
@@ -50,9 +48,9 @@ int RunLines(Session& session, const Options& options, const LineTask& task) {
   while (source.Next(&input)) {
     out.clear();
     LineResult result;
-    result.status = embert_tokenize(ctx, input.text.data(), input.text.size(),
-                                    input.has_pair ? input.pair.data() : nullptr,
-                                    input.has_pair ? input.pair.size() : 0);
+    result.status =
+        embert_tokenize(ctx, input.text.data(), input.text.size(), input.has_pair ? input.pair.data() : nullptr,
+                        input.has_pair ? input.pair.size() : 0);
     if (result.ok()) result = task(session, input, &out);
 
     if (!result.ok()) {

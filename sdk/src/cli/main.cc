@@ -24,8 +24,7 @@ int main(int argc, char** argv) {
       PrintError("%s", error.c_str());
       std::fputs("Run 'embert --help' for usage.\n", stderr);
       return kExitUsageError;
-    case ParseResult::kRun:
-      break;
+    case ParseResult::kRun: break;
   }
   switch (options.command) {
     case Command::kInfo: return RunInfo(options);

@@ -88,15 +88,13 @@ bool Session::CreateContext(const embert_context_options& context_options) {
     return false;
   }
   arena_size_ = size;
-  s = embert_context_create(model_, &context_options, arena_, arena_size_, &context_, message,
-                            sizeof message);
+  s = embert_context_create(model_, &context_options, arena_, arena_size_, &context_, message, sizeof message);
   if (s != EMBERT_STATUS_OK) {
     context_ = nullptr;
     PrintStatusError("cannot create a context", s, message);
     return false;
   }
-  max_seq_len_ = context_options.max_seq_len != 0 ? context_options.max_seq_len
-                                                  : Property(EMBERT_MODEL_MAX_SEQ_LEN);
+  max_seq_len_ = context_options.max_seq_len != 0 ? context_options.max_seq_len : Property(EMBERT_MODEL_MAX_SEQ_LEN);
   return true;
 }
 

@@ -19,7 +19,7 @@
 namespace embert {
 
 struct ContextOptions {
-  uint32_t max_seq_len = 0;   // resolved: never 0
+  uint32_t max_seq_len = 0;  // resolved: never 0
   uint32_t threads = 1;
   embert_engine engine = EMBERT_ENGINE_AUTO;
   embert_overflow overflow = EMBERT_OVERFLOW_TRUNCATE;
@@ -27,8 +27,7 @@ struct ContextOptions {
 };
 
 // Reads the caller's options (which may be shorter than ours: struct_size).
-Status ResolveOptions(const embert_model& model, const embert_context_options* in,
-                      ContextOptions* out);
+Status ResolveOptions(const embert_model& model, const embert_context_options* in, ContextOptions* out);
 
 struct LayerOps {
   LinearOp query, key, value, attention_output, intermediate, output;
@@ -58,8 +57,8 @@ struct embert_context {
   size_t count = 0;
   size_t truncated = 0;
   bool has_input = false;
-  bool masked = false;          // some attention_mask entry is 0
-  bool encoded = false;         // hidden holds the encoder output of the input
+  bool masked = false;   // some attention_mask entry is 0
+  bool encoded = false;  // hidden holds the encoder output of the input
   // embert_experimental_set_observer: sees the encoder's activations (tools).
   embert_observer observer = nullptr;
   void* observer_user = nullptr;
@@ -67,11 +66,11 @@ struct embert_context {
   // Encoder.
   embert::EmbeddingsView embeddings;
   embert::LayerOps* layers = nullptr;
-  float* hidden = nullptr;      // [S][H]
-  float* wide = nullptr;        // [S][max(3H, I)]: Q|K|V, then the FFN intermediate
-  float* attended = nullptr;    // [S][H]
-  float* branch = nullptr;      // [S][H]: a sub-layer's output before the residual add
-  float* scores = nullptr;      // [threads][S][S]
+  float* hidden = nullptr;    // [S][H]
+  float* wide = nullptr;      // [S][max(3H, I)]: Q|K|V, then the FFN intermediate
+  float* attended = nullptr;  // [S][H]
+  float* branch = nullptr;    // [S][H]: a sub-layer's output before the residual add
+  float* scores = nullptr;    // [threads][S][S]
   size_t score_slots = 1;
 
   // Heads.
@@ -82,14 +81,14 @@ struct embert_context {
   embert::LinearOp mlm_transform;
   embert::LayerNormView mlm_norm;
   embert::LinearOp mlm_decoder;
-  float* pooled = nullptr;      // [H]
-  float* vector = nullptr;      // [H]: embeddings returned to the caller
-  float* logits = nullptr;      // [max(labels, 2)]
+  float* pooled = nullptr;  // [H]
+  float* vector = nullptr;  // [H]: embeddings returned to the caller
+  float* logits = nullptr;  // [max(labels, 2)]
   float* probs = nullptr;
-  float* mlm_rows = nullptr;    // [S][H]
-  float* vocab_logits = nullptr;  // [V]
-  size_t* mask_positions = nullptr;   // [S]
-  int32_t* top_ids = nullptr;   // [S][kMaxTopK]
+  float* mlm_rows = nullptr;         // [S][H]
+  float* vocab_logits = nullptr;     // [V]
+  size_t* mask_positions = nullptr;  // [S]
+  int32_t* top_ids = nullptr;        // [S][kMaxTopK]
   float* top_scores = nullptr;
 
   char last_error[256] = {0};
@@ -100,8 +99,7 @@ namespace embert {
 
 // Plans (and, unless the arena is measuring, builds) a context in `arena`.
 // With a measuring arena `ctx` may be nullptr.
-Status BuildContext(const embert_model& model, const ContextOptions& options, Arena& arena,
-                    embert_context** out);
+Status BuildContext(const embert_model& model, const ContextOptions& options, Arena& arena, embert_context** out);
 
 // Releases what a built context holds outside the arena (operators, pool).
 void TeardownContext(embert_context* ctx);

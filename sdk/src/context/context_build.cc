@@ -28,8 +28,7 @@ Status Plan(Arena& arena, size_t count, T** out) {
 
 // Prepares `op` in place when building, or a throwaway when measuring (the
 // arena still counts what it needs; XNNPACK operators are created and freed).
-Status PrepareOp(LinearOp* op, const LinearView& w, const LinearEngine& engine, size_t out_stride,
-                 Arena& arena) {
+Status PrepareOp(LinearOp* op, const LinearView& w, const LinearEngine& engine, size_t out_stride, Arena& arena) {
   if (!arena.measuring()) return op->Prepare(w, engine, out_stride, arena);
   LinearOp temp;
   return temp.Prepare(w, engine, out_stride, arena);
@@ -42,14 +41,12 @@ const char* EngineName(const embert_model& model, const LinearEngine& engine) {
 
 }  // namespace
 
-Status ResolveOptions(const embert_model& model, const embert_context_options* in,
-                      ContextOptions* out) {
+Status ResolveOptions(const embert_model& model, const embert_context_options* in, ContextOptions* out) {
   *out = ContextOptions();
   embert_context_options o;
   embert_context_options_init(&o);
   if (in != nullptr) {
-    if (in->struct_size < offsetof(embert_context_options, max_seq_len) + sizeof(uint32_t) ||
-        in->struct_size > 4096) {
+    if (in->struct_size < offsetof(embert_context_options, max_seq_len) + sizeof(uint32_t) || in->struct_size > 4096) {
       return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
                            "options.struct_size is not set: call embert_context_options_init()");
     }
@@ -58,16 +55,15 @@ Status ResolveOptions(const embert_model& model, const embert_context_options* i
   }
   const uint32_t model_max = model.dims.max_seq_len;
   if (o.max_seq_len > model_max) {
-    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
-                         "max_seq_len %u exceeds the model's maximum %u", o.max_seq_len, model_max);
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "max_seq_len %u exceeds the model's maximum %u", o.max_seq_len,
+                         model_max);
   }
   if (o.max_seq_len != 0 && o.max_seq_len < 3) {
     return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "max_seq_len must be at least 3");
   }
   out->max_seq_len = o.max_seq_len == 0 ? model_max : o.max_seq_len;
   if (o.num_threads > kMaxThreads) {
-    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "num_threads %u exceeds %u",
-                         o.num_threads, kMaxThreads);
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "num_threads %u exceeds %u", o.num_threads, kMaxThreads);
   }
   out->threads = o.num_threads == 0 ? 1 : o.num_threads;
   // The enums come from C callers: read them as ints (loading an enum that
@@ -96,8 +92,7 @@ Status ResolveOptions(const embert_model& model, const embert_context_options* i
   return Status::Ok();
 }
 
-Status BuildContext(const embert_model& model, const ContextOptions& options, Arena& arena,
-                    embert_context** out) {
+Status BuildContext(const embert_model& model, const ContextOptions& options, Arena& arena, embert_context** out) {
   const bool building = !arena.measuring();
   embert_context measuring_ctx;
   embert_context* ctx = &measuring_ctx;
@@ -117,8 +112,7 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
   // Engines: int8 layers on the fastest qgemm kernels (or the portable ones
   // when asked); fp32 layers on XNNPACK unless the reference is asked for.
   LinearEngine& engine = ctx->engine;
-  engine.kernels = options.engine == EMBERT_ENGINE_REFERENCE ? &qgemm::ReferenceKernels()
-                                                             : &qgemm::BestKernels();
+  engine.kernels = options.engine == EMBERT_ENGINE_REFERENCE ? &qgemm::ReferenceKernels() : &qgemm::BestKernels();
 #if defined(EMBERT_WITH_XNNPACK)
   engine.use_xnnpack = options.engine != EMBERT_ENGINE_REFERENCE;
   if (engine.use_xnnpack) EMBERT_RETURN_IF_ERROR(InitXnnpack());
@@ -126,8 +120,7 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
   if (building && options.threads > 1) {
     ctx->pool = pthreadpool_create(options.threads);
     if (ctx->pool == nullptr) {
-      return Status::Error(EMBERT_STATUS_OUT_OF_MEMORY, "cannot create a pool of %u threads",
-                           options.threads);
+      return Status::Error(EMBERT_STATUS_OUT_OF_MEMORY, "cannot create a pool of %u threads", options.threads);
     }
   }
   engine.pool = ctx->pool;
@@ -156,10 +149,8 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
   EMBERT_RETURN_IF_ERROR(Plan(arena, S * wide, &ctx->wide));
   EMBERT_RETURN_IF_ERROR(Plan(arena, S * H, &ctx->attended));
   EMBERT_RETURN_IF_ERROR(Plan(arena, S * H, &ctx->branch));
-  EMBERT_RETURN_IF_ERROR(
-      Plan(arena, ctx->score_slots * kernels::AttentionScratchFloats(S, d.head_dim), &ctx->scores));
-  const bool int8_decoder =
-      model.root->masked_lm() != nullptr && ResolveMaskedLm(model).decoder.int8;
+  EMBERT_RETURN_IF_ERROR(Plan(arena, ctx->score_slots * kernels::AttentionScratchFloats(S, d.head_dim), &ctx->scores));
+  const bool int8_decoder = model.root->masked_lm() != nullptr && ResolveMaskedLm(model).decoder.int8;
   if (model.quantized || int8_decoder) {
     if (!PlanLinearScratch(&engine, S, I > H ? I : H, arena)) return TooSmall();
     ctx->head_engine.q = engine.q;
@@ -185,10 +176,8 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
     EMBERT_RETURN_IF_ERROR(PrepareOp(ops ? &ops->query : nullptr, v.query, engine, 3 * H, arena));
     EMBERT_RETURN_IF_ERROR(PrepareOp(ops ? &ops->key : nullptr, v.key, engine, 3 * H, arena));
     EMBERT_RETURN_IF_ERROR(PrepareOp(ops ? &ops->value : nullptr, v.value, engine, 3 * H, arena));
-    EMBERT_RETURN_IF_ERROR(
-        PrepareOp(ops ? &ops->attention_output : nullptr, v.attention_output, engine, H, arena));
-    EMBERT_RETURN_IF_ERROR(
-        PrepareOp(ops ? &ops->intermediate : nullptr, v.intermediate, engine, I, arena));
+    EMBERT_RETURN_IF_ERROR(PrepareOp(ops ? &ops->attention_output : nullptr, v.attention_output, engine, H, arena));
+    EMBERT_RETURN_IF_ERROR(PrepareOp(ops ? &ops->intermediate : nullptr, v.intermediate, engine, I, arena));
     EMBERT_RETURN_IF_ERROR(PrepareOp(ops ? &ops->output : nullptr, v.output, engine, H, arena));
     if (ops != nullptr) {
       ops->attention_norm = v.attention_norm;
@@ -210,8 +199,7 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
     EMBERT_RETURN_IF_ERROR(PrepareOp(&ctx->classifier, c, ctx->head_engine, c.out, arena));
   }
   if (model.root->next_sentence() != nullptr) {
-    EMBERT_RETURN_IF_ERROR(
-        PrepareOp(&ctx->next_sentence, ResolveNextSentence(model), ctx->head_engine, 2, arena));
+    EMBERT_RETURN_IF_ERROR(PrepareOp(&ctx->next_sentence, ResolveNextSentence(model), ctx->head_engine, 2, arena));
   }
   EMBERT_RETURN_IF_ERROR(Plan(arena, num_logits, &ctx->logits));
   EMBERT_RETURN_IF_ERROR(Plan(arena, num_logits, &ctx->probs));
@@ -234,8 +222,8 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
 
   char cpu[96];
   DescribeCpu(cpu, sizeof cpu);
-  std::snprintf(ctx->description, sizeof ctx->description, "%s, %u thread%s (%s)",
-                EngineName(model, engine), options.threads, options.threads == 1 ? "" : "s", cpu);
+  std::snprintf(ctx->description, sizeof ctx->description, "%s, %u thread%s (%s)", EngineName(model, engine),
+                options.threads, options.threads == 1 ? "" : "s", cpu);
   return Status::Ok();
 }
 

@@ -51,9 +51,9 @@ class Status {
 
 }  // namespace embert
 
-#define EMBERT_RETURN_IF_ERROR(expr)              \
-  do {                                            \
-    ::embert::Status embert_status_tmp_ = (expr); \
+#define EMBERT_RETURN_IF_ERROR(expr)                         \
+  do {                                                       \
+    ::embert::Status embert_status_tmp_ = (expr);            \
     if (!embert_status_tmp_.ok()) return embert_status_tmp_; \
   } while (0)
 

@@ -50,8 +50,8 @@ struct LayerNormTask {
 
 void LayerNormRows(void* context, size_t r0, size_t count) {
   const auto* t = static_cast<const LayerNormTask*>(context);
-  kernels::AddLayerNorm(t->x + r0 * t->cols, t->cols, t->residual + r0 * t->cols, t->cols, count, t->cols,
-                        t->gamma, t->beta, t->eps);
+  kernels::AddLayerNorm(t->x + r0 * t->cols, t->cols, t->residual + r0 * t->cols, t->cols, count, t->cols, t->gamma,
+                        t->beta, t->eps);
 }
 
 void AddLayerNormRows(const embert_context* ctx, float* x, const float* residual, size_t rows, size_t cols,
@@ -60,8 +60,8 @@ void AddLayerNormRows(const embert_context* ctx, float* x, const float* residual
   SplitRows(ctx->pool, LayerNormRows, &t, rows);
 }
 
-void Observe(embert_context* ctx, uint32_t layer, embert_observation_point point, const float* a,
-             const float* addend, size_t cols) {
+void Observe(embert_context* ctx, uint32_t layer, embert_observation_point point, const float* a, const float* addend,
+             size_t cols) {
   if (ctx->observer == nullptr) return;
   ctx->observer(ctx->observer_user, point, layer, a, addend, ctx->count, cols, cols);
 }
@@ -79,8 +79,7 @@ Status Encode(embert_context* ctx) {
   const size_t I = d.intermediate;
   const LinearEngine& engine = ctx->engine;
 
-  kernels::Embed(ctx->embeddings, H, ctx->input_ids, ctx->token_type_ids, S, d.layer_norm_eps,
-                 ctx->hidden);
+  kernels::Embed(ctx->embeddings, H, ctx->input_ids, ctx->token_type_ids, S, d.layer_norm_eps, ctx->hidden);
   Observe(ctx, 0, EMBERT_OBSERVE_EMBEDDINGS_OUTPUT, ctx->hidden, nullptr, H);
 
   AttentionTask attention;
@@ -112,8 +111,7 @@ Status Encode(embert_context* ctx) {
       ops.value.Run(engine, ctx->hidden, S, ctx->wide + 2 * H);
     }
     if (ctx->pool != nullptr) {
-      pthreadpool_parallelize_1d_tile_1d(ctx->pool, AttentionTile, &attention, d.heads,
-                                         attention.heads_per_task, 0);
+      pthreadpool_parallelize_1d_tile_1d(ctx->pool, AttentionTile, &attention, d.heads, attention.heads_per_task, 0);
     } else {
       kernels::Attention(attention.args, 0, d.heads);
     }

@@ -11,12 +11,9 @@ namespace embert {
 // The kernel of the model's hidden_act (model_verify.cc admits no other value).
 inline kernels::Activation HiddenActivation(schema::HiddenAct act) {
   switch (act) {
-    case schema::HiddenAct::GELU_TANH:
-      return kernels::Activation::kGeluTanh;
-    case schema::HiddenAct::RELU:
-      return kernels::Activation::kRelu;
-    case schema::HiddenAct::GELU:
-      break;
+    case schema::HiddenAct::GELU_TANH: return kernels::Activation::kGeluTanh;
+    case schema::HiddenAct::RELU: return kernels::Activation::kRelu;
+    case schema::HiddenAct::GELU: break;
   }
   return kernels::Activation::kGeluErf;
 }

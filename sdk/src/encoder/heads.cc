@@ -73,8 +73,7 @@ Status Classify(embert_context* ctx, embert_classification* out) {
   return Status::Ok();
 }
 
-Status Embed(embert_context* ctx, embert_pooling pooling, bool normalize, const float** out,
-             size_t* size) {
+Status Embed(embert_context* ctx, embert_pooling pooling, bool normalize, const float** out, size_t* size) {
   const size_t H = ctx->model->dims.hidden;
   switch (pooling) {
     case EMBERT_POOLING_CLS:
@@ -102,9 +101,7 @@ Status Embed(embert_context* ctx, embert_pooling pooling, bool normalize, const 
       for (size_t c = 0; c < H; ++c) ctx->vector[c] *= inv;
       break;
     }
-    default:
-      return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown pooling %d",
-                           static_cast<int>(pooling));
+    default: return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown pooling %d", static_cast<int>(pooling));
   }
   if (normalize) {
     double sq = 0.0;
@@ -141,8 +138,8 @@ Status FillMask(embert_context* ctx, size_t top_k, embert_mask_predictions* out)
     float* transformed = ctx->attended;  // free once the encoder has run
     ctx->mlm_transform.Run(ctx->head_engine, ctx->mlm_rows, masks, transformed);
     kernels::Activate(HiddenActivation(d.act), transformed, H, masks, H);
-    kernels::AddLayerNorm(transformed, H, nullptr, 0, masks, H, ctx->mlm_norm.gamma,
-                          ctx->mlm_norm.beta, d.layer_norm_eps);
+    kernels::AddLayerNorm(transformed, H, nullptr, 0, masks, H, ctx->mlm_norm.gamma, ctx->mlm_norm.beta,
+                          d.layer_norm_eps);
     for (size_t m = 0; m < masks; ++m) {
       ctx->mlm_decoder.Run(ctx->head_engine, transformed + m * H, 1, ctx->vocab_logits);
       kernels::Softmax(ctx->vocab_logits, d.vocab, ctx->vocab_logits);

@@ -7,8 +7,7 @@
 namespace embert {
 
 Status Classify(embert_context* ctx, embert_classification* out);
-Status Embed(embert_context* ctx, embert_pooling pooling, bool normalize, const float** out,
-             size_t* size);
+Status Embed(embert_context* ctx, embert_pooling pooling, bool normalize, const float** out, size_t* size);
 Status FillMask(embert_context* ctx, size_t top_k, embert_mask_predictions* out);
 Status NextSentence(embert_context* ctx, float* probability);
 

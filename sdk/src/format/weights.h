@@ -19,7 +19,7 @@ struct MatrixView {
 };
 
 struct LinearView {
-  MatrixView weight;         // [out][in]
+  MatrixView weight;  // [out][in]
   const float* bias = nullptr;
   const float* smoothing = nullptr;  // [in] divisors, or nullptr
   float input_scale = 0;             // > 0: static activation scale (int8 only)
@@ -33,9 +33,9 @@ struct LayerNormView {
 };
 
 struct EmbeddingsView {
-  MatrixView word;          // [vocab][hidden]
-  const float* position = nullptr;   // [max_positions][hidden]
-  const float* token_type = nullptr; // [type_vocab][hidden]
+  MatrixView word;                    // [vocab][hidden]
+  const float* position = nullptr;    // [max_positions][hidden]
+  const float* token_type = nullptr;  // [type_vocab][hidden]
   LayerNormView norm;
 };
 

@@ -1,5 +1,5 @@
-#include "core/vectorize.h"
 #include "kernels/activations.h"
+#include "core/vectorize.h"
 
 #include <cmath>
 

@@ -23,8 +23,8 @@ static_assert(kAttentionLanes == kLanes, "score blocks are one Lanes wide");
 // queries [kRows][head_dim]. kKeyBlocks blocks of kLanes keys at a time share
 // each broadcast query value (wide register files only: see Attention).
 template <size_t kRows, size_t kKeyBlocks>
-EMBERT_LANES_INLINE size_t ScoreBlocks(const float* qs, const float* kt, size_t j0, size_t padded,
-                                       size_t head_dim, float* s) {
+EMBERT_LANES_INLINE size_t ScoreBlocks(const float* qs, const float* kt, size_t j0, size_t padded, size_t head_dim,
+                                       float* s) {
   for (; j0 + kKeyBlocks * kLanes <= padded; j0 += kKeyBlocks * kLanes) {
     Lanes acc[kRows][kKeyBlocks] = {};
     for (size_t d = 0; d < head_dim; ++d) {
@@ -43,8 +43,7 @@ EMBERT_LANES_INLINE size_t ScoreBlocks(const float* qs, const float* kt, size_t 
 }
 
 template <size_t kRows>
-EMBERT_LANES_INLINE void Scores(const float* qs, const float* kt, size_t padded, size_t head_dim, bool wide,
-                                float* s) {
+EMBERT_LANES_INLINE void Scores(const float* qs, const float* kt, size_t padded, size_t head_dim, bool wide, float* s) {
   size_t j0 = wide ? ScoreBlocks<kRows, 2>(qs, kt, 0, padded, head_dim, s) : 0;
   ScoreBlocks<kRows, 1>(qs, kt, j0, padded, head_dim, s);
 }
@@ -187,9 +186,9 @@ EMBERT_LANES_INLINE void RowBlock(const AttentionArgs& a, size_t off, size_t i0,
 EMBERT_LANES_INLINE void AttentionHeads(const AttentionArgs& a, size_t h0, size_t h1, bool wide) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(a.head_dim));
   const size_t padded = (a.seq + kLanes - 1) / kLanes * kLanes;
-  float* kt = a.scores;                      // [head_dim][padded]
-  float* s = a.scores + a.head_dim * padded;  // [kAttentionRows][padded]
-  float* qs = s + kAttentionRows * padded;    // [kAttentionRows][head_dim]
+  float* kt = a.scores;                          // [head_dim][padded]
+  float* s = a.scores + a.head_dim * padded;     // [kAttentionRows][padded]
+  float* qs = s + kAttentionRows * padded;       // [kAttentionRows][head_dim]
   float* vh = qs + kAttentionRows * a.head_dim;  // [seq][head_dim]
   for (size_t h = h0; h < h1; ++h) {
     const size_t off = h * a.head_dim;

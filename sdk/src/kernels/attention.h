@@ -8,17 +8,17 @@
 namespace embert::kernels {
 
 struct AttentionArgs {
-  const float* q;        // [seq][stride], head h at columns [h*head_dim, (h+1)*head_dim)
+  const float* q;  // [seq][stride], head h at columns [h*head_dim, (h+1)*head_dim)
   const float* k;
   const float* v;
   size_t qkv_stride;
-  const int32_t* mask;   // [seq], 0 = padding nobody attends to; nullptr = all 1
-  float* out;            // [seq][out_stride], heads concatenated
+  const int32_t* mask;  // [seq], 0 = padding nobody attends to; nullptr = all 1
+  float* out;           // [seq][out_stride], heads concatenated
   size_t out_stride;
   size_t seq;
   size_t heads;
   size_t head_dim;
-  float* scores;         // scratch of AttentionScratchFloats(seq, head_dim) floats
+  float* scores;  // scratch of AttentionScratchFloats(seq, head_dim) floats
 };
 
 // Query rows are processed in blocks of up to kAttentionRows (8 with

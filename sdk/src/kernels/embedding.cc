@@ -1,5 +1,5 @@
-#include "core/vectorize.h"
 #include "kernels/embedding.h"
+#include "core/vectorize.h"
 
 #include <cstring>
 
@@ -17,8 +17,8 @@ EMBERT_VECTORIZE void MatrixRow(const MatrixView& m, size_t row, float* out) {
   }
 }
 
-void Embed(const EmbeddingsView& e, size_t hidden, const int32_t* ids, const int32_t* type_ids,
-           size_t seq, float eps, float* out) {
+void Embed(const EmbeddingsView& e, size_t hidden, const int32_t* ids, const int32_t* type_ids, size_t seq, float eps,
+           float* out) {
   for (size_t t = 0; t < seq; ++t) {
     float* row = out + t * hidden;
     MatrixRow(e.word, static_cast<size_t>(ids[t]), row);

@@ -10,8 +10,8 @@
 namespace embert::kernels {
 
 // ids and type_ids were checked against the vocabularies by the caller.
-void Embed(const EmbeddingsView& e, size_t hidden, const int32_t* ids, const int32_t* type_ids,
-           size_t seq, float eps, float* out);
+void Embed(const EmbeddingsView& e, size_t hidden, const int32_t* ids, const int32_t* type_ids, size_t seq, float eps,
+           float* out);
 
 // Row `row` of a weight matrix as floats (dequantized when int8).
 void MatrixRow(const MatrixView& m, size_t row, float* out);

@@ -52,10 +52,10 @@ inline float FastExp(float in) {
 // 6.5e-7 for |x| < 4, 1.1e-6 (an ulp of x) up to |x| = 12. One division and
 // 22 multiply-adds: 2.6x faster than the erfc-via-exp form it replaced
 // (benchmarks/encoder/stages_bench, BM_Gelu).
-inline constexpr float kGeluErfP[6] = {1.128378987312317f, 2.961811065673828f, 12.528413772583008f,
-                                       14.033097267150879f, 16.0277099609375f, 1.7434183359146118f};
-inline constexpr float kGeluErfQ[6] = {1.0f, 7.746944427490234f, 27.17273712158203f,
-                                       55.045738220214844f, 66.23387908935547f, 32.61819839477539f};
+inline constexpr float kGeluErfP[6] = {1.128378987312317f,  2.961811065673828f, 12.528413772583008f,
+                                       14.033097267150879f, 16.0277099609375f,  1.7434183359146118f};
+inline constexpr float kGeluErfQ[6] = {
+    1.0f, 7.746944427490234f, 27.17273712158203f, 55.045738220214844f, 66.23387908935547f, 32.61819839477539f};
 inline constexpr float kGeluErfClamp = 3.92f;
 inline constexpr float kGeluErfInvClamp2 = 1.0f / (3.92f * 3.92f);
 

@@ -47,18 +47,17 @@ constexpr Vec4 kZeros[4] = {};
 // innermost step out.
 // Four copies, one per vector of FastExp4x4: with one, the compiler would
 // load each once and copy it for the four FMLAs.
-#define EMBERT_EXP_ADDENDS                                                                                   \
+#define EMBERT_EXP_ADDENDS                                                                                 \
   Splat(12582912.0f), Splat(1.0f / 720.0f), Splat(1.0f / 120.0f), Splat(1.0f / 24.0f), Splat(1.0f / 6.0f), \
       Splat(0.5f), Splat(1.0f), Splat(1.0f)
 constexpr Vec4 kExpAddends[32] = {EMBERT_EXP_ADDENDS, EMBERT_EXP_ADDENDS, EMBERT_EXP_ADDENDS, EMBERT_EXP_ADDENDS};
 #undef EMBERT_EXP_ADDENDS
 // FastGeluErf's addends: P[4..0] in rows 0..4, Q[4..0] in rows 5..9.
 // Four copies, one per vector of FastGeluErf4x4 (the first serves FastGeluErf4).
-#define EMBERT_GELU_ADDENDS                                                                            \
+#define EMBERT_GELU_ADDENDS                                                                                \
   Splat(kGeluErfP[4]), Splat(kGeluErfP[3]), Splat(kGeluErfP[2]), Splat(kGeluErfP[1]), Splat(kGeluErfP[0]), \
       Splat(kGeluErfQ[4]), Splat(kGeluErfQ[3]), Splat(kGeluErfQ[2]), Splat(kGeluErfQ[1]), Splat(kGeluErfQ[0])
-constexpr Vec4 kGeluAddends[40] = {EMBERT_GELU_ADDENDS, EMBERT_GELU_ADDENDS, EMBERT_GELU_ADDENDS,
-                                   EMBERT_GELU_ADDENDS};
+constexpr Vec4 kGeluAddends[40] = {EMBERT_GELU_ADDENDS, EMBERT_GELU_ADDENDS, EMBERT_GELU_ADDENDS, EMBERT_GELU_ADDENDS};
 #undef EMBERT_GELU_ADDENDS
 
 EMBERT_NEON_INLINE const float* FreshTable(const Vec4* table) {
@@ -180,6 +179,8 @@ constexpr size_t kKeys = 16;  // = kAttentionLanes: the scratch's key padding
 // model. The sums are outputs only (an asm takes at most 30 operands and an
 // in-out counts twice), set to zero inside; the temporaries are v24-v31
 // (caller-saved), so the sums stay in v0-v23.
+// (asm text: one instruction per line, kept as written)
+// clang-format off
 #define EMBERT_FMLA_ROW(r, av, lane)                      \
   "fmla %[a" #r "0].4s, v28.4s, " av ".s[" #lane "]\n\t" \
   "fmla %[a" #r "1].4s, v29.4s, " av ".s[" #lane "]\n\t" \
@@ -221,11 +222,12 @@ EMBERT_NEON_INLINE void Fma4x16(float32x4_t (&acc)[4][4], const float* a, size_t
 #undef EMBERT_ZERO_ROW
 #undef EMBERT_FMLA_LANE
 #undef EMBERT_FMLA_ROW
+// clang-format on
 
 template <size_t kRows, int kLane>
 EMBERT_NEON_INLINE void ScoreStep(const float* k, const float32x4_t (&q)[kRows], float32x4_t (&acc)[kRows][4]) {
   const float32x4_t k0 = vld1q_f32(k), k1 = vld1q_f32(k + 4), k2 = vld1q_f32(k + 8), k3 = vld1q_f32(k + 12);
-  #pragma GCC unroll 4
+#pragma GCC unroll 4
   for (size_t r = 0; r < kRows; ++r) {
     acc[r][0] = vfmaq_laneq_f32(acc[r][0], k0, q[r], kLane);
     acc[r][1] = vfmaq_laneq_f32(acc[r][1], k1, q[r], kLane);
@@ -239,9 +241,9 @@ template <size_t kRows>
 EMBERT_NEON_INLINE void Scores(const float* qs, const float* kt, size_t padded, size_t head_dim, float* s) {
   for (size_t j0 = 0; j0 < padded; j0 += kKeys) {
     float32x4_t acc[kRows][4];
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (size_t r = 0; r < kRows; ++r) {
-      #pragma GCC unroll 4
+#pragma GCC unroll 4
       for (size_t b = 0; b < 4; ++b) acc[r][b] = vdupq_n_f32(0.0f);
     }
     const float* k = kt + j0;
@@ -253,7 +255,7 @@ EMBERT_NEON_INLINE void Scores(const float* qs, const float* kt, size_t padded, 
     }
     for (; d + 4 <= head_dim; d += 4, k += 4 * padded) {
       float32x4_t q[kRows];
-      #pragma GCC unroll 4
+#pragma GCC unroll 4
       for (size_t r = 0; r < kRows; ++r) q[r] = vld1q_f32(qs + r * head_dim + d);
       ScoreStep<kRows, 0>(k, q, acc);
       ScoreStep<kRows, 1>(k + padded, q, acc);
@@ -262,13 +264,13 @@ EMBERT_NEON_INLINE void Scores(const float* qs, const float* kt, size_t padded, 
     }
     for (; d < head_dim; ++d, k += padded) {
       float32x4_t q[kRows];
-      #pragma GCC unroll 4
+#pragma GCC unroll 4
       for (size_t r = 0; r < kRows; ++r) q[r] = vdupq_n_f32(qs[r * head_dim + d]);
       ScoreStep<kRows, 0>(k, q, acc);
     }
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (size_t r = 0; r < kRows; ++r) {
-      #pragma GCC unroll 4
+#pragma GCC unroll 4
       for (size_t b = 0; b < 4; ++b) vst1q_f32(s + r * padded + j0 + 4 * b, acc[r][b]);
     }
   }
@@ -290,10 +292,10 @@ EMBERT_NEON_INLINE float32x4_t Combine(float32x4_t a, float32x4_t b) {
 // 4b+3 in v[b]): lane l + 8 into l, then l + 4, l + 2, l + 1.
 template <bool kMax>
 EMBERT_NEON_INLINE float ReduceLanes(const float32x4_t (&v)[4]) {
-  float32x4_t lo = Combine<kMax>(v[0], v[2]);                  // lanes 0-3 (+ 8-11)
-  const float32x4_t hi = Combine<kMax>(v[1], v[3]);            // lanes 4-7 (+ 12-15)
-  lo = Combine<kMax>(lo, hi);                                  // + 4
-  lo = Combine<kMax>(lo, vextq_f32(lo, lo, 2));                // + 2
+  float32x4_t lo = Combine<kMax>(v[0], v[2]);                         // lanes 0-3 (+ 8-11)
+  const float32x4_t hi = Combine<kMax>(v[1], v[3]);                   // lanes 4-7 (+ 12-15)
+  lo = Combine<kMax>(lo, hi);                                         // + 4
+  lo = Combine<kMax>(lo, vextq_f32(lo, lo, 2));                       // + 2
   return vgetq_lane_f32(Combine<kMax>(lo, vextq_f32(lo, lo, 1)), 0);  // + 1
 }
 
@@ -329,14 +331,13 @@ EMBERT_NEON_INLINE float Softmax(float* s, size_t seq, size_t padded, const int3
 }
 
 template <size_t kRows, size_t kBlocks, int kLane>
-EMBERT_NEON_INLINE void ContextStep(const float* v, const float32x4_t (&p)[kRows],
-                                    float32x4_t (&acc)[kRows][kBlocks]) {
+EMBERT_NEON_INLINE void ContextStep(const float* v, const float32x4_t (&p)[kRows], float32x4_t (&acc)[kRows][kBlocks]) {
   float32x4_t vj[kBlocks];
-  #pragma GCC unroll 4
+#pragma GCC unroll 4
   for (size_t b = 0; b < kBlocks; ++b) vj[b] = vld1q_f32(v + 4 * b);
-  #pragma GCC unroll 4
+#pragma GCC unroll 4
   for (size_t r = 0; r < kRows; ++r) {
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (size_t b = 0; b < kBlocks; ++b) acc[r][b] = vfmaq_laneq_f32(acc[r][b], vj[b], p[r], kLane);
   }
 }
@@ -347,9 +348,9 @@ template <size_t kRows, size_t kBlocks>
 EMBERT_NEON_INLINE void ContextBlock(const float* p, size_t padded, const float* v, size_t v_stride, size_t seq,
                                      size_t d0, const float* inv, float* const* o) {
   float32x4_t acc[kRows][kBlocks];
-  #pragma GCC unroll 4
+#pragma GCC unroll 4
   for (size_t r = 0; r < kRows; ++r) {
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (size_t b = 0; b < kBlocks; ++b) acc[r][b] = vdupq_n_f32(0.0f);
   }
   const float* vj = v + d0;
@@ -361,7 +362,7 @@ EMBERT_NEON_INLINE void ContextBlock(const float* p, size_t padded, const float*
   }
   for (; j + 4 <= seq; j += 4, vj += 4 * v_stride) {
     float32x4_t p4[kRows];
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (size_t r = 0; r < kRows; ++r) p4[r] = vld1q_f32(p + r * padded + j);
     ContextStep<kRows, kBlocks, 0>(vj, p4, acc);
     ContextStep<kRows, kBlocks, 1>(vj + v_stride, p4, acc);
@@ -370,14 +371,14 @@ EMBERT_NEON_INLINE void ContextBlock(const float* p, size_t padded, const float*
   }
   for (; j < seq; ++j, vj += v_stride) {
     float32x4_t p1[kRows];
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (size_t r = 0; r < kRows; ++r) p1[r] = vdupq_n_f32(p[r * padded + j]);
     ContextStep<kRows, kBlocks, 0>(vj, p1, acc);
   }
-  // A plain multiply by 1 / sum, as in the generic kernel.
-  #pragma GCC unroll 4
+// A plain multiply by 1 / sum, as in the generic kernel.
+#pragma GCC unroll 4
   for (size_t r = 0; r < kRows; ++r) {
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (size_t b = 0; b < kBlocks; ++b) vst1q_f32(o[r] + d0 + 4 * b, vmulq_f32(acc[r][b], vdupq_n_f32(inv[r])));
   }
 }
@@ -461,15 +462,14 @@ void AttentionNeon(const AttentionArgs& a, size_t h0, size_t h1) {
 
 // Four vectors per step (then two, then one): the division's latency is
 // shared by independent chains (A72 model: 100 -> 92 cycles per 8 values;
-// the A76 is at its vector pipes' limit either way, ~37 with the divisions). The tail goes through a padded vector, lane-wise the same
-// arithmetic as the scalar FastGeluErf of the generic tail.
+// the A76 is at its vector pipes' limit either way, ~37 with the divisions). The tail goes through a padded vector,
+// lane-wise the same arithmetic as the scalar FastGeluErf of the generic tail.
 void GeluErfNeon(float* x, size_t x_stride, size_t rows, size_t cols) {
   for (size_t r = 0; r < rows; ++r) {
     float* row = x + r * x_stride;
     size_t c = 0;
     for (; c + 16 <= cols; c += 16) {
-      float32x4_t v[4] = {vld1q_f32(row + c), vld1q_f32(row + c + 4), vld1q_f32(row + c + 8),
-                          vld1q_f32(row + c + 12)};
+      float32x4_t v[4] = {vld1q_f32(row + c), vld1q_f32(row + c + 4), vld1q_f32(row + c + 8), vld1q_f32(row + c + 12)};
       FastGeluErf4x4(v, FreshTable(kGeluAddends));
       for (int i = 0; i < 4; ++i) vst1q_f32(row + c + 4 * i, v[i]);
     }

@@ -1,5 +1,5 @@
-#include "core/vectorize.h"
 #include "kernels/layer_norm.h"
+#include "core/vectorize.h"
 
 #include <cmath>
 
@@ -32,8 +32,8 @@ EMBERT_LANES_INLINE double LaneSum(const float* row, size_t cols, Op op) {
 // aarch64 runs the NEON kernel (float_neon.h); this generic one stays callable
 // as its reference. (Renamed rather than wrapped: x86 keeps its exact code.)
 #define EMBERT_ADD_LAYER_NORM_LANES AddLayerNormLanes
-void AddLayerNorm(float* x, size_t x_stride, const float* residual, size_t residual_stride, size_t rows,
-                  size_t cols, const float* gamma, const float* beta, float eps) {
+void AddLayerNorm(float* x, size_t x_stride, const float* residual, size_t residual_stride, size_t rows, size_t cols,
+                  const float* gamma, const float* beta, float eps) {
   AddLayerNormNeon(x, x_stride, residual, residual_stride, rows, cols, gamma, beta, eps);
 }
 #else
@@ -41,8 +41,8 @@ void AddLayerNorm(float* x, size_t x_stride, const float* residual, size_t resid
 #endif
 
 EMBERT_VECTORIZE void EMBERT_ADD_LAYER_NORM_LANES(float* x, size_t x_stride, const float* residual,
-                                                  size_t residual_stride, size_t rows, size_t cols,
-                                                  const float* gamma, const float* beta, float eps) {
+                                                  size_t residual_stride, size_t rows, size_t cols, const float* gamma,
+                                                  const float* beta, float eps) {
   for (size_t r = 0; r < rows; ++r) {
     float* row = x + r * x_stride;
     if (residual != nullptr) {

@@ -9,8 +9,8 @@ namespace embert::kernels {
 
 // x[r] = LayerNorm(x[r] + residual[r]) * gamma + beta for each of `rows`
 // rows of `cols` floats (strides in floats). `residual` may be nullptr.
-void AddLayerNorm(float* x, size_t x_stride, const float* residual, size_t residual_stride,
-                  size_t rows, size_t cols, const float* gamma, const float* beta, float eps);
+void AddLayerNorm(float* x, size_t x_stride, const float* residual, size_t residual_stride, size_t rows, size_t cols,
+                  const float* gamma, const float* beta, float eps);
 
 }  // namespace embert::kernels
 

@@ -16,8 +16,7 @@ class Arena {
  public:
   // Measuring arena: Allocate() returns nullptr and only counts.
   Arena() = default;
-  Arena(void* base, size_t capacity)
-      : base_(static_cast<uint8_t*>(base)), capacity_(capacity) {}
+  Arena(void* base, size_t capacity) : base_(static_cast<uint8_t*>(base)), capacity_(capacity) {}
 
   bool measuring() const { return base_ == nullptr; }
   size_t used() const { return used_; }

@@ -44,7 +44,7 @@ struct LayerView {
 struct MaskedLmView {
   LinearView transform;
   LayerNormView transform_norm;
-  MatrixView decoder;       // the word embeddings when tied
+  MatrixView decoder;  // the word embeddings when tied
   const float* decoder_bias = nullptr;
 };
 
@@ -54,9 +54,9 @@ struct MaskedLmView {
 struct embert_model {
   const uint8_t* data = nullptr;
   size_t size = 0;
-  void* mapping = nullptr;      // munmap on destroy when set
+  void* mapping = nullptr;  // munmap on destroy when set
   size_t mapping_size = 0;
-  void* owned_copy = nullptr;   // free on destroy when set (no mmap available)
+  void* owned_copy = nullptr;  // free on destroy when set (no mmap available)
   const embert::schema::Model* root = nullptr;
   embert::BertDims dims;
   embert::tok::VocabIndex vocab_index;

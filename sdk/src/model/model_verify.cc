@@ -58,13 +58,12 @@ class Checker {
     return Status::Ok();
   }
 
-  Status Matrix(const schema::Tensor* t, const char* what, uint32_t rows, uint32_t cols,
-                bool allow_int8, MatrixView* out, bool allow_packed = false) const {
+  Status Matrix(const schema::Tensor* t, const char* what, uint32_t rows, uint32_t cols, bool allow_int8,
+                MatrixView* out, bool allow_packed = false) const {
     if (t == nullptr) return Invalid(what, "missing");
     const auto* shape = t->shape();
     if (shape == nullptr || shape->size() != 2 || shape->Get(0) != rows || shape->Get(1) != cols) {
-      return Status::Error(EMBERT_STATUS_INVALID_MODEL,
-                           "invalid model: %s: shape must be [%u, %u]", what, rows, cols);
+      return Status::Error(EMBERT_STATUS_INVALID_MODEL, "invalid model: %s: shape must be [%u, %u]", what, rows, cols);
     }
     const qgemm::PackLayout* packed = nullptr;
     if (t->layout() != schema::Layout::ROW_MAJOR) {
@@ -86,9 +85,9 @@ class Checker {
     size_t size = 0;
     EMBERT_RETURN_IF_ERROR(Bytes(t, what, &data, &size));
     // rows and cols are the config's (at most 1e7 each): no overflow in 64 bits.
-    const uint64_t want = packed ? uint64_t{(rows + packed->Width() - 1) / packed->Width()} * ((cols + 3) / 4) *
-                                       packed->Width() * 4
-                                 : uint64_t{rows} * cols * item;
+    const uint64_t want =
+        packed ? uint64_t{(rows + packed->Width() - 1) / packed->Width()} * ((cols + 3) / 4) * packed->Width() * 4
+               : uint64_t{rows} * cols * item;
     if (size != want) return Invalid(what, "byte size does not match shape and layout");
     out->layout = static_cast<uint8_t>(t->layout());
     if (item == 4 && !AllFinite(data, size / 4)) return Invalid(what, "holds NaN or Inf");
@@ -115,8 +114,7 @@ class Checker {
     if (t == nullptr) return Invalid(what, "missing");
     const auto* shape = t->shape();
     if (shape == nullptr || shape->size() != 1 || shape->Get(0) != n) {
-      return Status::Error(EMBERT_STATUS_INVALID_MODEL, "invalid model: %s: shape must be [%u]",
-                           what, n);
+      return Status::Error(EMBERT_STATUS_INVALID_MODEL, "invalid model: %s: shape must be [%u]", what, n);
     }
     if (t->dtype() != DType::FLOAT32) return Invalid(what, "must be float32");
     const uint8_t* data = nullptr;
@@ -128,8 +126,8 @@ class Checker {
     return Status::Ok();
   }
 
-  Status Linear(const schema::Linear* l, const char* what, uint32_t out, uint32_t in,
-                bool allow_int8, LinearView* view) const {
+  Status Linear(const schema::Linear* l, const char* what, uint32_t out, uint32_t in, bool allow_int8,
+                LinearView* view) const {
     if (l == nullptr) return Invalid(what, "missing");
     char name[96];
     std::snprintf(name, sizeof name, "%s.weight", what);
@@ -158,8 +156,7 @@ class Checker {
     return Status::Ok();
   }
 
-  Status Norm(const schema::LayerNorm* n, const char* what, uint32_t size,
-              LayerNormView* view) const {
+  Status Norm(const schema::LayerNorm* n, const char* what, uint32_t size, LayerNormView* view) const {
     if (n == nullptr) return Invalid(what, "missing");
     char name[96];
     std::snprintf(name, sizeof name, "%s.gamma", what);
@@ -174,11 +171,9 @@ class Checker {
     if (e == nullptr) return Invalid("embeddings", "missing");
     EMBERT_RETURN_IF_ERROR(Matrix(e->word(), "embeddings.word", d.vocab, d.hidden, true, &v->word));
     MatrixView m;
-    EMBERT_RETURN_IF_ERROR(
-        Matrix(e->position(), "embeddings.position", d.max_positions, d.hidden, false, &m));
+    EMBERT_RETURN_IF_ERROR(Matrix(e->position(), "embeddings.position", d.max_positions, d.hidden, false, &m));
     v->position = static_cast<const float*>(m.data);
-    EMBERT_RETURN_IF_ERROR(
-        Matrix(e->token_type(), "embeddings.token_type", d.type_vocab, d.hidden, false, &m));
+    EMBERT_RETURN_IF_ERROR(Matrix(e->token_type(), "embeddings.token_type", d.type_vocab, d.hidden, false, &m));
     v->token_type = static_cast<const float*>(m.data);
     return Norm(e->norm(), "embeddings.norm", d.hidden, &v->norm);
   }
@@ -188,8 +183,8 @@ class Checker {
     const BertDims& d = model_.dims;
     char what[64];
     const bool q = model_.quantized;
-#define EMBERT_CHECK_LINEAR(field, out_dim, in_dim)                                   \
-  std::snprintf(what, sizeof what, "layers[%u]." #field, i);                          \
+#define EMBERT_CHECK_LINEAR(field, out_dim, in_dim)          \
+  std::snprintf(what, sizeof what, "layers[%u]." #field, i); \
   EMBERT_RETURN_IF_ERROR(Linear(l->field(), what, out_dim, in_dim, q, &v->field));
     EMBERT_CHECK_LINEAR(query, d.hidden, d.hidden)
     EMBERT_CHECK_LINEAR(key, d.hidden, d.hidden)
@@ -207,13 +202,11 @@ class Checker {
   Status MaskedLm(MaskedLmView* v) const {
     const auto* h = model_.root->masked_lm();
     const BertDims& d = model_.dims;
-    EMBERT_RETURN_IF_ERROR(Linear(h->transform(), "masked_lm.transform", d.hidden, d.hidden,
-                                  model_.quantized, &v->transform));
-    EMBERT_RETURN_IF_ERROR(Norm(h->transform_norm(), "masked_lm.transform_norm", d.hidden,
-                                &v->transform_norm));
+    EMBERT_RETURN_IF_ERROR(
+        Linear(h->transform(), "masked_lm.transform", d.hidden, d.hidden, model_.quantized, &v->transform));
+    EMBERT_RETURN_IF_ERROR(Norm(h->transform_norm(), "masked_lm.transform_norm", d.hidden, &v->transform_norm));
     if (h->decoder() != nullptr) {
-      EMBERT_RETURN_IF_ERROR(
-          Matrix(h->decoder(), "masked_lm.decoder", d.vocab, d.hidden, true, &v->decoder));
+      EMBERT_RETURN_IF_ERROR(Matrix(h->decoder(), "masked_lm.decoder", d.vocab, d.hidden, true, &v->decoder));
     } else {
       EmbeddingsView e;
       EMBERT_RETURN_IF_ERROR(Embeddings(&e));
@@ -301,8 +294,7 @@ Status CheckTokenizer(embert_model* m) {
   }
   const auto* index = t->vocab_index();
   if (index == nullptr) return Invalid("tokenizer.vocab_index", "missing");
-  Status s = tok::VocabIndex::Open(index->data(), index->size(), t->vocab_index_format(), vocab,
-                                   &m->vocab_index);
+  Status s = tok::VocabIndex::Open(index->data(), index->size(), t->vocab_index_format(), vocab, &m->vocab_index);
   if (!s.ok()) return s;
 
   tok::Settings& ts = m->tokenizer_settings;
@@ -344,16 +336,13 @@ Status CheckChecksum(const embert_model& m) {
 
 Status VerifyModel(embert_model* m) {
   if (m->size < 16 || m->size >= FLATBUFFERS_MAX_BUFFER_SIZE) {
-    return Status::Error(EMBERT_STATUS_INVALID_MODEL, "invalid model: size %zu out of range",
-                         m->size);
+    return Status::Error(EMBERT_STATUS_INVALID_MODEL, "invalid model: size %zu out of range", m->size);
   }
   if (reinterpret_cast<uintptr_t>(m->data) % EMBERT_MODEL_ALIGNMENT != 0) {
-    return Status::Error(EMBERT_STATUS_MISALIGNED, "model buffer must be %d-byte aligned",
-                         EMBERT_MODEL_ALIGNMENT);
+    return Status::Error(EMBERT_STATUS_MISALIGNED, "model buffer must be %d-byte aligned", EMBERT_MODEL_ALIGNMENT);
   }
   if (!schema::ModelBufferHasIdentifier(m->data)) {
-    return Status::Error(EMBERT_STATUS_INVALID_MODEL,
-                         "not an embert model (file identifier is not EMBT)");
+    return Status::Error(EMBERT_STATUS_INVALID_MODEL, "not an embert model (file identifier is not EMBT)");
   }
   flatbuffers::Verifier::Options options;
   options.max_depth = 16;
@@ -402,8 +391,8 @@ Status VerifyModel(embert_model* m) {
   }
   LinearView lin;
   if (m->root->pooler() != nullptr) {
-    EMBERT_RETURN_IF_ERROR(check.Linear(m->root->pooler(), "pooler", m->dims.hidden, m->dims.hidden,
-                                        m->quantized, &lin));
+    EMBERT_RETURN_IF_ERROR(
+        check.Linear(m->root->pooler(), "pooler", m->dims.hidden, m->dims.hidden, m->quantized, &lin));
   }
   if (const auto* c = m->root->classifier()) {
     if (m->root->pooler() == nullptr) return Invalid("classifier", "needs a pooler");
@@ -414,8 +403,7 @@ Status VerifyModel(embert_model* m) {
     for (uint32_t i = 0; i < labels->size(); ++i) {
       if (labels->Get(i) == nullptr) return Invalid("classifier.labels", "null label");
     }
-    EMBERT_RETURN_IF_ERROR(
-        check.Linear(c->dense(), "classifier.dense", labels->size(), m->dims.hidden, false, &lin));
+    EMBERT_RETURN_IF_ERROR(check.Linear(c->dense(), "classifier.dense", labels->size(), m->dims.hidden, false, &lin));
     if (c->score() != schema::ScoreFunction::SOFTMAX && c->score() != schema::ScoreFunction::SIGMOID) {
       return Invalid("classifier.score", "unknown score function");
     }
@@ -448,23 +436,22 @@ bool HasPooler(const embert_model& model) { return model.root->pooler() != nullp
 
 LinearView ResolvePooler(const embert_model& model) {
   LinearView v;
-  (void)Checker(model).Linear(model.root->pooler(), "pooler", model.dims.hidden, model.dims.hidden,
-                              model.quantized, &v);
+  (void)Checker(model).Linear(model.root->pooler(), "pooler", model.dims.hidden, model.dims.hidden, model.quantized,
+                              &v);
   return v;
 }
 
 LinearView ResolveClassifier(const embert_model& model) {
   LinearView v;
   const auto* c = model.root->classifier();
-  (void)Checker(model).Linear(c->dense(), "classifier.dense", c->labels()->size(),
-                              model.dims.hidden, false, &v);
+  (void)Checker(model).Linear(c->dense(), "classifier.dense", c->labels()->size(), model.dims.hidden, false, &v);
   return v;
 }
 
 LinearView ResolveNextSentence(const embert_model& model) {
   LinearView v;
-  (void)Checker(model).Linear(model.root->next_sentence()->dense(), "next_sentence.dense", 2,
-                              model.dims.hidden, false, &v);
+  (void)Checker(model).Linear(model.root->next_sentence()->dense(), "next_sentence.dense", 2, model.dims.hidden, false,
+                              &v);
   return v;
 }
 

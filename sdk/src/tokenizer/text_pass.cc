@@ -45,9 +45,15 @@ struct WordScratch {
 
 class Pass {
  public:
-  Pass(const VocabIndex& index, const Settings& settings, const uint8_t* kinds, const uint8_t* text,
-       size_t size, WordScratch* w, TokenSink* sink)
-      : index_(index), s_(settings), kinds_(kinds), text_(text), size_(size), w_(w), sink_(sink),
+  Pass(const VocabIndex& index, const Settings& settings, const uint8_t* kinds, const uint8_t* text, size_t size,
+       WordScratch* w, TokenSink* sink)
+      : index_(index),
+        s_(settings),
+        kinds_(kinds),
+        text_(text),
+        size_(size),
+        w_(w),
+        sink_(sink),
         max_key_(index.max_key_bytes()) {}
 
   Status Run() {
@@ -90,11 +96,8 @@ class Pass {
           Flush();
           ++pos;
           continue;
-        case kByteDrop:
-          ++pos;
-          continue;
-        default:
-          break;
+        case kByteDrop: ++pos; continue;
+        default: break;
       }
       uint32_t cp;
       const size_t len = DecodeUtf8(text + pos, size - pos, &cp);
@@ -102,8 +105,7 @@ class Pass {
       pos += len;
       if (cp == kInvalid) {
         if (!s_.replace_invalid_utf8) {
-          return Status::Error(EMBERT_STATUS_INVALID_UTF8, "invalid UTF-8 at byte %u of text %u",
-                               begin, sink_->text);
+          return Status::Error(EMBERT_STATUS_INVALID_UTF8, "invalid UTF-8 at byte %u of text %u", begin, sink_->text);
         }
         continue;  // read as U+FFFD, which cleaning drops
       }
@@ -138,8 +140,7 @@ class Pass {
     auto consider = [&](int32_t candidate) {
       const uint8_t* t;
       size_t n;
-      if (index_.Token(candidate, &t, &n) && n > best && n <= size_ - pos &&
-          std::memcmp(text_ + pos, t, n) == 0) {
+      if (index_.Token(candidate, &t, &n) && n > best && n <= size_ - pos && std::memcmp(text_ + pos, t, n) == 0) {
         best = n;
         *id = candidate;
       }
@@ -321,8 +322,8 @@ void FillByteKinds(const VocabIndex& index, const Settings& settings, uint8_t ki
 
 size_t WordScratchBytes() { return (sizeof(WordScratch) + 63) / 64 * 64; }
 
-Status TokenizeText(const VocabIndex& index, const Settings& settings, const uint8_t* kinds,
-                    const uint8_t* text, size_t size, void* word_scratch, TokenSink* sink) {
+Status TokenizeText(const VocabIndex& index, const Settings& settings, const uint8_t* kinds, const uint8_t* text,
+                    size_t size, void* word_scratch, TokenSink* sink) {
   return Pass(index, settings, kinds, text, size, static_cast<WordScratch*>(word_scratch), sink).Run();
 }
 

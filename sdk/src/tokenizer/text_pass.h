@@ -20,11 +20,11 @@ constexpr uint32_t kMaxWordChars = 1024;
 // What the first byte of a character tells the hot loop, precomputed once per
 // tokenizer so that ASCII text needs one table load per byte.
 enum ByteKind : uint8_t {
-  kByteWord = 0,     // ASCII letter, digit or other word character
-  kByteSpace = 1,    // \t \n \r and space
-  kBytePunct = 2,    // ASCII punctuation
-  kByteDrop = 3,     // NUL and ASCII controls: cleaned away
-  kByteMulti = 4,    // not ASCII: decode and look the character up
+  kByteWord = 0,   // ASCII letter, digit or other word character
+  kByteSpace = 1,  // \t \n \r and space
+  kBytePunct = 2,  // ASCII punctuation
+  kByteDrop = 3,   // NUL and ASCII controls: cleaned away
+  kByteMulti = 4,  // not ASCII: decode and look the character up
   kByteKindMask = 7,
   kByteSpecial = 8,  // flag: a special token starts with this byte
 };
@@ -52,8 +52,8 @@ struct TokenSink {
 
 // Tokens of text[0, size) without [CLS]/[SEP]. `word_scratch` holds
 // WordScratchBytes(); settings.max_input_chars_per_word <= kMaxWordChars.
-Status TokenizeText(const VocabIndex& index, const Settings& settings, const uint8_t* kinds,
-                    const uint8_t* text, size_t size, void* word_scratch, TokenSink* sink);
+Status TokenizeText(const VocabIndex& index, const Settings& settings, const uint8_t* kinds, const uint8_t* text,
+                    size_t size, void* word_scratch, TokenSink* sink);
 
 }  // namespace embert::tok::detail
 

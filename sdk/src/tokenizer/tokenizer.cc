@@ -36,8 +36,7 @@ void LongestFirst(size_t na, size_t nb, size_t budget, size_t* la, size_t* lb) {
 
 }  // namespace
 
-Tokenizer::Tokenizer(const VocabIndex* index, const Settings& settings)
-    : index_(index), settings_(settings) {
+Tokenizer::Tokenizer(const VocabIndex* index, const Settings& settings) : index_(index), settings_(settings) {
   if (index_ != nullptr) detail::FillByteKinds(*index_, settings_, byte_kinds_);
 }
 
@@ -48,13 +47,13 @@ size_t Tokenizer::ScratchBytes(size_t max_tokens) {
          AlignUp(max_tokens * sizeof(embert_token_span));
 }
 
-Status Tokenizer::Encode(const char* a, size_t a_size, const char* b, size_t b_size, void* scratch,
-                         size_t scratch_size, EncodeOutput* out) const {
+Status Tokenizer::Encode(const char* a, size_t a_size, const char* b, size_t b_size, void* scratch, size_t scratch_size,
+                         EncodeOutput* out) const {
   if (out == nullptr) return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "tokenizer: no output");
   const bool pair = b != nullptr;
   const size_t specials = pair ? 3 : 2;
-  if (index_ == nullptr || a == nullptr || out->ids == nullptr || out->type_ids == nullptr ||
-      out->spans == nullptr || out->capacity < specials) {
+  if (index_ == nullptr || a == nullptr || out->ids == nullptr || out->type_ids == nullptr || out->spans == nullptr ||
+      out->capacity < specials) {
     return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "tokenizer: no vocabulary, text or room");
   }
   const uint8_t* t;
@@ -81,12 +80,12 @@ Status Tokenizer::Encode(const char* a, size_t a_size, const char* b, size_t b_s
   const size_t budget = out->capacity - specials;
 
   detail::TokenSink sa{out->ids + 1, out->spans + 1, budget, 0, 0};
-  EMBERT_RETURN_IF_ERROR(detail::TokenizeText(*index_, settings_, byte_kinds_,
-                                              reinterpret_cast<const uint8_t*>(a), a_size, word, &sa));
+  EMBERT_RETURN_IF_ERROR(
+      detail::TokenizeText(*index_, settings_, byte_kinds_, reinterpret_cast<const uint8_t*>(a), a_size, word, &sa));
   detail::TokenSink sb{b_ids, b_spans, budget, 0, 1};
   if (pair) {
-    EMBERT_RETURN_IF_ERROR(detail::TokenizeText(*index_, settings_, byte_kinds_,
-                                                reinterpret_cast<const uint8_t*>(b), b_size, word, &sb));
+    EMBERT_RETURN_IF_ERROR(
+        detail::TokenizeText(*index_, settings_, byte_kinds_, reinterpret_cast<const uint8_t*>(b), b_size, word, &sb));
   }
   if (settings_.error_on_overflow && sa.count + sb.count > budget) {
     return Status::Error(EMBERT_STATUS_SEQUENCE_TOO_LONG,

@@ -27,8 +27,7 @@ class VocabIndex {
  public:
   VocabIndex() = default;
   // Checks every offset and size so that no lookup can leave `data`.
-  static Status Open(const uint8_t* data, size_t size, uint32_t format, uint32_t vocab_size,
-                     VocabIndex* out);
+  static Status Open(const uint8_t* data, size_t size, uint32_t format, uint32_t vocab_size, VocabIndex* out);
   // Id of the token spelled by the n bytes at s, or -1.
   int32_t Find(const char* s, size_t n) const;
   // Lookup by key: the token's text without a leading "##", whether it had
@@ -89,8 +88,8 @@ class Tokenizer {
 
   // [CLS] a [SEP] or [CLS] a [SEP] b [SEP] (when b != nullptr), at most
   // out->capacity tokens. Never allocates; `scratch` holds ScratchBytes(capacity).
-  Status Encode(const char* a, size_t a_size, const char* b, size_t b_size, void* scratch,
-                size_t scratch_size, EncodeOutput* out) const;
+  Status Encode(const char* a, size_t a_size, const char* b, size_t b_size, void* scratch, size_t scratch_size,
+                EncodeOutput* out) const;
 
  private:
   const VocabIndex* index_ = nullptr;

@@ -16,8 +16,8 @@ enum CharClass : uint8_t {
   kAccent = 8,       // Mn: removed when stripping accents
   // The remaining bits only spare lookups: a character without them needs no
   // search in the mapping tables.
-  kNonStarter = 16,  // canonical combining class != 0
-  kHasLower = 32,    // ToLower(c) != c
+  kNonStarter = 16,        // canonical combining class != 0
+  kHasLower = 32,          // ToLower(c) != c
   kHasDecomposition = 64,  // Decompose(c) != c
 };
 
@@ -26,9 +26,8 @@ uint8_t ClassOf(uint32_t c);
 
 // BERT's CJK ideograph blocks (each such character becomes a word).
 inline bool IsChineseChar(uint32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0x20000 && c <= 0x2A6DF) || (c >= 0x2A700 && c <= 0x2B73F) ||
-         (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF) ||
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2A6DF) ||
+         (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF) ||
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
 }
 

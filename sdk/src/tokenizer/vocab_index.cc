@@ -22,8 +22,7 @@ inline bool Equal(const uint8_t* a, const uint8_t* b, size_t n) {
 
 }  // namespace
 
-Status VocabIndex::Open(const uint8_t* data, size_t size, uint32_t format, uint32_t vocab_size,
-                        VocabIndex* out) {
+Status VocabIndex::Open(const uint8_t* data, size_t size, uint32_t format, uint32_t vocab_size, VocabIndex* out) {
   auto bad = [](const char* why) {
     return Status::Error(EMBERT_STATUS_INVALID_MODEL, "invalid model: tokenizer.vocab_index: %s", why);
   };
@@ -76,9 +75,9 @@ Status VocabIndex::Open(const uint8_t* data, size_t size, uint32_t format, uint3
 int32_t VocabIndex::Find(const char* s, size_t n) const {
   const auto* b = reinterpret_cast<const uint8_t*>(s);
   const bool cont = IsContinuation(b, n);
-  return FindKey(cont, cont ? b + 2 : b, cont ? n - 2 : n,
-                 Hash(cont ? vocab_index::kContinuationSeed : vocab_index::kWordSeed,
-                      cont ? b + 2 : b, cont ? n - 2 : n));
+  return FindKey(
+      cont, cont ? b + 2 : b, cont ? n - 2 : n,
+      Hash(cont ? vocab_index::kContinuationSeed : vocab_index::kWordSeed, cont ? b + 2 : b, cont ? n - 2 : n));
 }
 
 int32_t VocabIndex::FindKey(bool continuation, const uint8_t* key, size_t n, uint32_t hash) const {

@@ -9,8 +9,7 @@
 #include <string.h>
 
 int main(int argc, char** argv) {
-  const uint32_t header_version =
-      EMBERT_VERSION_MAJOR * 10000 + EMBERT_VERSION_MINOR * 100 + EMBERT_VERSION_PATCH;
+  const uint32_t header_version = EMBERT_VERSION_MAJOR * 10000 + EMBERT_VERSION_MINOR * 100 + EMBERT_VERSION_PATCH;
   embert_model* model = NULL;
   embert_context* ctx = NULL;
   embert_context_options opt;
@@ -41,8 +40,7 @@ int main(int argc, char** argv) {
   }
   size = (size + EMBERT_ARENA_ALIGNMENT - 1) / EMBERT_ARENA_ALIGNMENT * EMBERT_ARENA_ALIGNMENT;
   arena = aligned_alloc(EMBERT_ARENA_ALIGNMENT, size);
-  if (arena == NULL ||
-      embert_context_create(model, &opt, arena, size, &ctx, err, sizeof err) != EMBERT_STATUS_OK) {
+  if (arena == NULL || embert_context_create(model, &opt, arena, size, &ctx, err, sizeof err) != EMBERT_STATUS_OK) {
     fprintf(stderr, "context: %s\n", arena == NULL ? "out of memory" : err);
     goto done;
   }
@@ -52,8 +50,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "classify: %s\n", embert_context_last_error(ctx));
     goto done;
   }
-  printf("%s %.3f (%s)\n", result.label, result.probabilities[result.index],
-         embert_context_engine_description(ctx));
+  printf("%s %.3f (%s)\n", result.label, result.probabilities[result.index], embert_context_engine_description(ctx));
   if (argc > 2 && strcmp(result.label, argv[2]) != 0) {
     fprintf(stderr, "expected %s\n", argv[2]);
     goto done;

@@ -72,10 +72,10 @@ inline int32x4_t ReduceChannels(int32x4_t c0, int32x4_t c1, int32x4_t c2, int32x
 #if defined(__aarch64__)
   return vpaddq_s32(vpaddq_s32(c0, c1), vpaddq_s32(c2, c3));
 #else
-  const int32x2_t s01 = vpadd_s32(vadd_s32(vget_low_s32(c0), vget_high_s32(c0)),
-                                  vadd_s32(vget_low_s32(c1), vget_high_s32(c1)));
-  const int32x2_t s23 = vpadd_s32(vadd_s32(vget_low_s32(c2), vget_high_s32(c2)),
-                                  vadd_s32(vget_low_s32(c3), vget_high_s32(c3)));
+  const int32x2_t s01 =
+      vpadd_s32(vadd_s32(vget_low_s32(c0), vget_high_s32(c0)), vadd_s32(vget_low_s32(c1), vget_high_s32(c1)));
+  const int32x2_t s23 =
+      vpadd_s32(vadd_s32(vget_low_s32(c2), vget_high_s32(c2)), vadd_s32(vget_low_s32(c3), vget_high_s32(c3)));
   return vcombine_s32(s01, s23);
 #endif
 }
@@ -101,8 +101,8 @@ struct Panel {
 // edge (nr < 4), a K % 16 tail, ARMv7 without VFPv4 (no vector fma). One
 // output at a time, out of line: rare, and inlined into every row of a tile
 // it would crowd the tile's registers.
-__attribute__((noinline)) inline void StoreRowScalar(int32x4_t sums, const GemmArgs& g, const Panel& p,
-                                                     const int8_t* a, size_t m) {
+__attribute__((noinline)) inline void StoreRowScalar(int32x4_t sums, const GemmArgs& g, const Panel& p, const int8_t* a,
+                                                     size_t m) {
   const size_t k16 = g.k / 16 * 16;
   float* out = g.out + m * g.out_stride + p.n;
   int32_t s[kChannels];
@@ -166,6 +166,8 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& 
 // (hence 3 rows there: 0.255). The sums live in v0-v15 (a row's 4 channels
 // in 4 registers), the products rotate through v24-v31. For a full panel
 // (nr = 4), K a multiple of 16 and not 0.
+// (asm text: one instruction per line, kept as written)
+// clang-format off
 #define EMBERT_MLAL(acc, av, wv, t)                    \
   "smull " t ".8h, " av ".8b, " wv ".8b\n\t"            \
   "smlal2 " t ".8h, " av ".16b, " wv ".16b\n\t"         \
@@ -240,14 +242,14 @@ inline __attribute__((always_inline)) void MlalTile4x4(const GemmArgs& g, const 
 #undef EMBERT_MLAL_STORE
 #undef EMBERT_MLAL_ROW
 #undef EMBERT_MLAL
+// clang-format on
 #endif
 
 // Rows [m0, m1) x channels [n0, n1): panels of channels outermost; in a
 // panel, tiles of Step::kRows rows, the last rows in tiles of 4, 2 and 1
 // (every computed row is a real one).
 template <class Step>
-inline __attribute__((always_inline)) void GemmPanels(const GemmArgs& g, size_t m0, size_t m1, size_t n0,
-                                                      size_t n1) {
+inline __attribute__((always_inline)) void GemmPanels(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1) {
   constexpr size_t kRows = Step::kRows;
   const auto* weights = static_cast<const int8_t*>(g.b);
   for (size_t n = n0; n < n1; n += kChannels) {

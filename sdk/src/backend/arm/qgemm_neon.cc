@@ -50,8 +50,7 @@ void GemmMlal(const GemmArgs& g, size_t m0, size_t m1, size_t n0, size_t n1) {
 // of the loops so that each is one straight block. kQuads: the row goes to
 // row m of a kRowQuads buffer (qgemm.h), each 16 values as 4 stores of 4.
 template <bool kMul, bool kQuads>
-void QuantizeRow(const float* x, const float* mul, size_t cols, int8_t* q, size_t q_stride, size_t m,
-                 float* scale) {
+void QuantizeRow(const float* x, const float* mul, size_t cols, int8_t* q, size_t q_stride, size_t m, float* scale) {
   constexpr ActivationLayout kLayout = kQuads ? ActivationLayout::kRowQuads : ActivationLayout::kRows;
   const size_t c16 = cols / 16 * 16;
   auto load = [&](size_t c) {
@@ -157,27 +156,26 @@ void QuantizeRows(const QuantizeArgs& args) { ReferenceKernels().quantize(args);
 
 const Kernels* ArmKernelsForLevel(int level) {
   if (!InitCpuInfo() || !cpuinfo_has_arm_neon()) return nullptr;
-  static const Kernels mlal = {"neon", neon::NoPacking, nullptr, neon::QuantizeRows, neon::GemmMlal, neon::kChannels, 0};
+  static const Kernels mlal = {"neon",         neon::NoPacking, nullptr, neon::QuantizeRows,
+                               neon::GemmMlal, neon::kChannels, 0};
   switch (level) {
-    case kArmNeon:
-      return &mlal;
+    case kArmNeon: return &mlal;
 #if defined(__arm__)
     case kArmNeonVfpv4: {
-      static const Kernels vfpv4 = {"neon-vfpv4", neon::NoPacking, nullptr, neon::QuantizeRows, neon::GemmMlalVfpv4,
-                                    neon::kChannels, 0};
+      static const Kernels vfpv4 = {"neon-vfpv4",        neon::NoPacking, nullptr, neon::QuantizeRows,
+                                    neon::GemmMlalVfpv4, neon::kChannels, 0};
       return cpuinfo_has_arm_vfpv4() ? &vfpv4 : nullptr;
     }
 #endif
 #if defined(__aarch64__)
     case kArmNeonDot: {
       // 8-channel panels; activations in row quads (qgemm_neon_dot.cc).
-      static const Kernels dot = {"neon-dot", neon::NoPacking, nullptr, neon::QuantizeRows, neon::GemmDot,
-                                  8,          0,                ActivationLayout::kRowQuads};
+      static const Kernels dot = {
+          "neon-dot", neon::NoPacking, nullptr, neon::QuantizeRows, neon::GemmDot, 8, 0, ActivationLayout::kRowQuads};
       return cpuinfo_has_arm_neon_dot() ? &dot : nullptr;
     }
 #endif
-    default:
-      return nullptr;
+    default: return nullptr;
   }
 }
 

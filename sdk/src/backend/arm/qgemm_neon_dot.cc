@@ -84,8 +84,7 @@ inline __attribute__((always_inline)) void Step(const int8_t* const* a, const in
                                                 int32x4_t (&acc)[kQuads][kPanel]) {
 #pragma GCC unroll 2
   for (size_t q = 0; q < kQuads; ++q) {
-    const int8x16_t a0 = vld1q_s8(a[q]), a1 = vld1q_s8(a[q] + 16), a2 = vld1q_s8(a[q] + 32),
-                    a3 = vld1q_s8(a[q] + 48);
+    const int8x16_t a0 = vld1q_s8(a[q]), a1 = vld1q_s8(a[q] + 16), a2 = vld1q_s8(a[q] + 32), a3 = vld1q_s8(a[q] + 48);
 #pragma GCC unroll 8
     for (size_t j = 0; j < kPanel; ++j) {
       acc[q][j] = vdotq_laneq_s32(acc[q][j], a0, w[j], 0);
@@ -105,6 +104,8 @@ inline __attribute__((always_inline)) void Step(const int8_t* const* a, const in
 // The sums are outputs only (an asm takes at most 30 operands and an in-out
 // counts twice), set to zero inside; the weight rows are walked in x9-x16 and
 // the vector temporaries are v20-v31, so the sums stay in v0-v19.
+// (asm text: one instruction per line, kept as written)
+// clang-format off
 #define EMBERT_SDOT_LANE(q, lane, av)                                   \
   "sdot %[a" #q "0].4s, " av ".16b, v24.4b[" #lane "]\n\t"             \
   "sdot %[a" #q "1].4s, " av ".16b, v25.4b[" #lane "]\n\t"             \
@@ -155,6 +156,7 @@ inline __attribute__((always_inline)) void TwoQuadSums(const Panel& p, const int
 #undef EMBERT_ZERO_QUAD
 #undef EMBERT_SDOT_QUAD
 #undef EMBERT_SDOT_LANE
+// clang-format on
 
 // The common tile whole in one asm block: TwoQuadSums's loop with the sums
 // in fixed registers (quad 0 in v0-v7, quad 1 in v8-v15), then the epilogue
@@ -170,6 +172,8 @@ inline __attribute__((always_inline)) void TwoQuadSums(const Panel& p, const int
 // row: scales = b_scales * a_scale[row], fresh bias + float(sum) * scale for
 // both halves, stored as one pair (the A76 model charges a Q store 2 cycles
 // of a vector pipe, a Q pair the same).
+// (asm text: one instruction per line, kept as written)
+// clang-format off
 #define EMBERT_TRANSPOSE(c0, c1, c2, c3)           \
   "trn1 v16.4s, " c0 ".4s, " c1 ".4s\n\t"           \
   "trn2 v17.4s, " c0 ".4s, " c1 ".4s\n\t"           \
@@ -294,7 +298,7 @@ inline __attribute__((always_inline)) void OneQuadTile(const Panel& p, const int
 #undef EMBERT_TILE_QUAD
 #undef EMBERT_TILE_ROW
 #undef EMBERT_TRANSPOSE
-
+// clang-format on
 
 // The edges of a tile: rows outside [m0, m1) and channels past nr are not
 // stored. Out of line, so that the sums of the common full tile stay in
@@ -320,8 +324,7 @@ __attribute__((noinline)) void StoreEdgeTile(const GemmArgs& g, const Panel& p, 
 
 // Quads [quad0, quad0 + kQuads) x the panel; stores rows [m0, m1) only.
 template <size_t kQuads>
-inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& p, size_t quad0, size_t m0,
-                                                size_t m1) {
+inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& p, size_t quad0, size_t m0, size_t m1) {
   const size_t K = g.k, k16 = K / 16 * 16;
   const int8_t* a[kQuads];
   for (size_t q = 0; q < kQuads; ++q) a[q] = g.a + (quad0 + q) * 4 * g.a_stride;
@@ -409,10 +412,8 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& 
         const float* bias = p.bias + half * 4;
         vst1q_f32(o, vfmaq_f32(vld1q_f32(bias), vcvtq_f32_s32(rows[0]), vmulq_laneq_f32(b, a_scales, 0)));
         vst1q_f32(o + stride, vfmaq_f32(vld1q_f32(bias), vcvtq_f32_s32(rows[1]), vmulq_laneq_f32(b, a_scales, 1)));
-        vst1q_f32(o + 2 * stride,
-                  vfmaq_f32(vld1q_f32(bias), vcvtq_f32_s32(rows[2]), vmulq_laneq_f32(b, a_scales, 2)));
-        vst1q_f32(o + 3 * stride,
-                  vfmaq_f32(vld1q_f32(bias), vcvtq_f32_s32(rows[3]), vmulq_laneq_f32(b, a_scales, 3)));
+        vst1q_f32(o + 2 * stride, vfmaq_f32(vld1q_f32(bias), vcvtq_f32_s32(rows[2]), vmulq_laneq_f32(b, a_scales, 2)));
+        vst1q_f32(o + 3 * stride, vfmaq_f32(vld1q_f32(bias), vcvtq_f32_s32(rows[3]), vmulq_laneq_f32(b, a_scales, 3)));
       }
     }
     return;

@@ -35,7 +35,7 @@ namespace {
 
 // One micro-tile: up to kMaxRows rows x one panel (kLanes * kPanelVecs channels).
 struct TileJob {
-  const int8_t* a;        // first row of the tile
+  const int8_t* a;  // first row of the tile
   size_t a_stride;
   const int8_t* b;        // the panel's packed weights
   size_t steps;           // K steps of 4
@@ -45,7 +45,7 @@ struct TileJob {
   const float* bias;      // same, or nullptr
   float* out;             // first row, the panel's first channel
   size_t out_stride;
-  size_t valid;           // channels of this panel that exist in the output
+  size_t valid;                 // channels of this panel that exist in the output
   const int8_t* prefetch_from;  // weights to fetch into L1 while computing,
   size_t prefetch_lines;        // so many 64-byte lines of them (0: none)
 };
@@ -116,8 +116,7 @@ EMBERT_X86_TARGET void Tile(const TileJob& t) {
     EMBERT_X86_UNROLL
     for (size_t j = 0; j < kVecs; ++j) {
       if (valid[j] == 0) continue;
-      Isa::Output(acc[r][j], t.corr[r], t.a_scales[r], b_scale[j], bias[j], out + j * Isa::kLanes,
-                  valid[j]);
+      Isa::Output(acc[r][j], t.corr[r], t.a_scales[r], b_scale[j], bias[j], out + j * Isa::kLanes, valid[j]);
     }
   }
 }

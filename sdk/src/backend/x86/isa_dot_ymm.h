@@ -36,9 +36,7 @@ struct DotYmm : YmmOutput {
   static constexpr size_t kABytesPerStep = 4;
 
   EMBERT_X86_TARGET static V Zero() { return _mm256_setzero_si256(); }
-  EMBERT_X86_TARGET static W LoadW(const int8_t* p) {
-    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  }
+  EMBERT_X86_TARGET static W LoadW(const int8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
   EMBERT_X86_TARGET static A LoadA(const int8_t* p) {
     int32_t four;
     std::memcpy(&four, p, 4);

@@ -31,7 +31,7 @@ struct MaddYmm : YmmOutput {
   static constexpr size_t kMaxRows = 4;
   static constexpr size_t kWBytes = 64;
   static constexpr bool kShiftedWeights = false;
-  static constexpr size_t kWidenSteps = 64;  // 256 K per widened block
+  static constexpr size_t kWidenSteps = 64;    // 256 K per widened block
   static constexpr size_t kABytesPerStep = 8;  // 4 int16
 
   EMBERT_X86_TARGET static V Zero() { return _mm256_setzero_si256(); }
@@ -51,8 +51,7 @@ struct MaddYmm : YmmOutput {
     }
   }
   EMBERT_X86_TARGET static V Madd(V acc, const A& x, const W& w) {
-    return _mm256_add_epi32(acc, _mm256_add_epi32(_mm256_madd_epi16(x.lo, w.lo),
-                                                  _mm256_madd_epi16(x.hi, w.hi)));
+    return _mm256_add_epi32(acc, _mm256_add_epi32(_mm256_madd_epi16(x.lo, w.lo), _mm256_madd_epi16(x.hi, w.hi)));
   }
 };
 

@@ -31,13 +31,11 @@ struct MaddZmm : ZmmOutput {
   static constexpr size_t kMaxRows = 10;
   static constexpr size_t kWBytes = 128;
   static constexpr bool kShiftedWeights = false;
-  static constexpr size_t kWidenSteps = 64;  // 256 K per widened block
+  static constexpr size_t kWidenSteps = 64;    // 256 K per widened block
   static constexpr size_t kABytesPerStep = 8;  // 4 int16
 
   EMBERT_X86_TARGET static V Zero() { return _mm512_setzero_si512(); }
-  EMBERT_X86_TARGET static W LoadW(const int8_t* p) {
-    return {_mm512_loadu_si512(p), _mm512_loadu_si512(p + 64)};
-  }
+  EMBERT_X86_TARGET static W LoadW(const int8_t* p) { return {_mm512_loadu_si512(p), _mm512_loadu_si512(p + 64)}; }
   EMBERT_X86_TARGET static A LoadA(const int8_t* p) {
     int32_t pairs[2];
     std::memcpy(pairs, p, 8);  // int16 (a0, a1), (a2, a3) of the widened row
@@ -50,8 +48,7 @@ struct MaddZmm : ZmmOutput {
     }
   }
   EMBERT_X86_TARGET static V Madd(V acc, const A& x, const W& w) {
-    return _mm512_add_epi32(acc, _mm512_add_epi32(_mm512_madd_epi16(x.lo, w.lo),
-                                                  _mm512_madd_epi16(x.hi, w.hi)));
+    return _mm512_add_epi32(acc, _mm512_add_epi32(_mm512_madd_epi16(x.lo, w.lo), _mm512_madd_epi16(x.hi, w.hi)));
   }
 };
 

@@ -28,8 +28,8 @@ struct YmmOutput {
   EMBERT_X86_TARGET static F LoadF(const float* p, size_t valid) {
     return valid >= 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, Mask(valid));
   }
-  EMBERT_X86_TARGET static void Output(__m256i acc, int32_t corr, float a_scale, F b_scale, F bias,
-                                       float* out, size_t valid) {
+  EMBERT_X86_TARGET static void Output(__m256i acc, int32_t corr, float a_scale, F b_scale, F bias, float* out,
+                                       size_t valid) {
     const __m256 x = _mm256_cvtepi32_ps(_mm256_add_epi32(acc, _mm256_set1_epi32(corr)));
     const __m256 y = _mm256_fmadd_ps(x, _mm256_mul_ps(_mm256_set1_ps(a_scale), b_scale), bias);
     if (valid >= 8) {

@@ -23,11 +23,9 @@ struct ZmmOutput {
   EMBERT_X86_TARGET static __mmask16 Mask(size_t valid) {
     return valid >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << valid) - 1);
   }
-  EMBERT_X86_TARGET static F LoadF(const float* p, size_t valid) {
-    return _mm512_maskz_loadu_ps(Mask(valid), p);
-  }
-  EMBERT_X86_TARGET static void Output(__m512i acc, int32_t corr, float a_scale, F b_scale, F bias,
-                                       float* out, size_t valid) {
+  EMBERT_X86_TARGET static F LoadF(const float* p, size_t valid) { return _mm512_maskz_loadu_ps(Mask(valid), p); }
+  EMBERT_X86_TARGET static void Output(__m512i acc, int32_t corr, float a_scale, F b_scale, F bias, float* out,
+                                       size_t valid) {
     const __m512 x = _mm512_cvtepi32_ps(_mm512_add_epi32(acc, _mm512_set1_epi32(corr)));
     const __m512 y = _mm512_fmadd_ps(x, _mm512_mul_ps(_mm512_set1_ps(a_scale), b_scale), bias);
     _mm512_mask_storeu_ps(out, Mask(valid), y);

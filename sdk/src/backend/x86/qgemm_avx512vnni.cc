@@ -11,7 +11,8 @@ namespace {
 
 constexpr PackLayout kLayout{PackKind::kDotU8, DotZmm::kLanes, DotZmm::kPanelVecs};
 // Files packed with bert-convert --pack hold this layout (schema Layout).
-static_assert(kLayout.kind == kFileDotU8W32.kind && kLayout.lanes == kFileDotU8W32.lanes && kLayout.panel_vecs == kFileDotU8W32.panel_vecs);
+static_assert(kLayout.kind == kFileDotU8W32.kind && kLayout.lanes == kFileDotU8W32.lanes &&
+              kLayout.panel_vecs == kFileDotU8W32.panel_vecs);
 
 size_t PackedSize(size_t n, size_t k) { return kLayout.Bytes(n, k); }
 void Pack(const int8_t* w, size_t n, size_t k, void* packed) { PackWeights(kLayout, w, n, k, packed); }

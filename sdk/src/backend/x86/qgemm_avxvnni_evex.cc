@@ -13,7 +13,8 @@ namespace {
 
 constexpr PackLayout kLayout{PackKind::kDotU8, DotYmm::kLanes, DotYmm::kPanelVecs};
 // Files packed with bert-convert --pack hold this layout (schema Layout).
-static_assert(kLayout.kind == kFileDotU8W16.kind && kLayout.lanes == kFileDotU8W16.lanes && kLayout.panel_vecs == kFileDotU8W16.panel_vecs);
+static_assert(kLayout.kind == kFileDotU8W16.kind && kLayout.lanes == kFileDotU8W16.lanes &&
+              kLayout.panel_vecs == kFileDotU8W16.panel_vecs);
 
 size_t PackedSize(size_t n, size_t k) { return kLayout.Bytes(n, k); }
 void Pack(const int8_t* w, size_t n, size_t k, void* packed) { PackWeights(kLayout, w, n, k, packed); }

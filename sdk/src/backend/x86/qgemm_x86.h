@@ -9,13 +9,13 @@
 namespace embert::qgemm {
 
 enum X86Level : int {
-  kX86Avx2 = 0,      // vpmaddwd on sign-extended int16 (no saturating vpmaddubsw)
-  kX86Avx512Bw,      // the same on 512-bit vectors
-  kX86AvxVnni,       // vpdpbusd ymm, VEX encoding (Alder Lake+, Zen 5 desktop)
-  kX86AvxVnniEvex,   // the AVX-VNNI kernels' source compiled to the AVX-512 VL
-                     // encoding of the same instruction: lets AVX-512 machines
-                     // (which often lack AVX-VNNI) test and compare that code
-  kX86Avx512Vnni,    // vpdpbusd zmm
+  kX86Avx2 = 0,     // vpmaddwd on sign-extended int16 (no saturating vpmaddubsw)
+  kX86Avx512Bw,     // the same on 512-bit vectors
+  kX86AvxVnni,      // vpdpbusd ymm, VEX encoding (Alder Lake+, Zen 5 desktop)
+  kX86AvxVnniEvex,  // the AVX-VNNI kernels' source compiled to the AVX-512 VL
+                    // encoding of the same instruction: lets AVX-512 machines
+                    // (which often lack AVX-VNNI) test and compare that code
+  kX86Avx512Vnni,   // vpdpbusd zmm
   kX86LevelCount
 };
 

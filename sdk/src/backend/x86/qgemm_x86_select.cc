@@ -24,8 +24,7 @@ bool HasAvxVnni() {
 bool CanRun(int level) {
   if (!InitCpuInfo()) return false;
   const bool avx2 = cpuinfo_has_x86_avx2() && cpuinfo_has_x86_fma3();
-  const bool avx512 = avx2 && cpuinfo_has_x86_avx512f() && cpuinfo_has_x86_avx512bw() &&
-                      cpuinfo_has_x86_avx512vl();
+  const bool avx512 = avx2 && cpuinfo_has_x86_avx512f() && cpuinfo_has_x86_avx512bw() && cpuinfo_has_x86_avx512vl();
   switch (level) {
     case kX86Avx2: return avx2;
     case kX86Avx512Bw: return avx512;

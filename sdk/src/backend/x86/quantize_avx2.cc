@@ -18,9 +18,7 @@ EMBERT_X86_TARGET inline __m256 Load(const float* x, const float* mul, size_t c)
   return mul ? _mm256_mul_ps(v, _mm256_loadu_ps(mul + c)) : v;
 }
 
-EMBERT_X86_TARGET inline float Scalar(const float* x, const float* mul, size_t c) {
-  return mul ? x[c] * mul[c] : x[c];
-}
+EMBERT_X86_TARGET inline float Scalar(const float* x, const float* mul, size_t c) { return mul ? x[c] * mul[c] : x[c]; }
 
 }  // namespace
 
