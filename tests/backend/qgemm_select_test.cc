@@ -2,7 +2,7 @@
 // the one BestKernels() hands to engines; every level's table is complete.
 #include <cstdio>
 
-#include "backend/cpu_features.h"
+#include "core/cpu_features.h"
 #include "qgemm_test_util.h"
 
 namespace embert::qgemm {

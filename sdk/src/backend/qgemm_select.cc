@@ -1,8 +1,8 @@
 // Picks the fastest qgemm kernels for the running CPU.
 #include <cpuinfo.h>
 
-#include "backend/cpu_features.h"
 #include "backend/qgemm.h"
+#include "core/cpu_features.h"
 
 namespace embert::qgemm {
 

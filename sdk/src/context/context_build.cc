@@ -4,9 +4,9 @@
 #include <cstring>
 #include <new>
 
-#include "backend/cpu_features.h"
 #include "backend/qgemm.h"
 #include "context/context.h"
+#include "core/cpu_features.h"
 #include "kernels/attention.h"
 
 #if defined(EMBERT_WITH_XNNPACK)

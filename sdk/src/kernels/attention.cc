@@ -231,6 +231,8 @@ EMBERT_LANES_INLINE void AttentionHeads(const AttentionArgs& a, size_t h0, size_
 // (kernels/fused_dispatch.h).
 #if defined(EMBERT_FMA_CLONES)
 EMBERT_FMA_CLONES void Attention(const AttentionArgs& a, size_t h0, size_t h1) {
+  // GCC's probe, the one target_clones' resolver uses: the tile width must
+  // match the clone that runs (core/cpu_features.h).
   static const bool wide = __builtin_cpu_supports("avx512f");
   AttentionHeads(a, h0, h1, wide);
 }

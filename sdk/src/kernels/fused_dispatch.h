@@ -20,20 +20,14 @@
     (defined(__clang__) ? __clang_major__ >= 14 : defined(__GNUC__))
 #define EMBERT_FMA_CLONES __attribute__((target_clones("avx512f", "fma", "default")))
 #elif defined(__arm__) && !defined(__ARM_FEATURE_FMA)
-#include <sys/auxv.h>
+#include "core/cpu_features.h"
 
 #define EMBERT_VFPV4_TARGET __attribute__((target("fpu=neon-vfpv4")))
 
 namespace embert::kernels {
 
-inline bool CpuHasVfpv4() {
-#if defined(HWCAP_ARM_VFPv4)
-  static const bool vfpv4 = (getauxval(AT_HWCAP) & HWCAP_ARM_VFPv4) != 0;
-#else
-  static const bool vfpv4 = (getauxval(AT_HWCAP) & (1ul << 16)) != 0;  // the kernel's HWCAP_VFPv4
-#endif
-  return vfpv4;
-}
+// The same probe as the int8 levels' neon-vfpv4 entry (core/cpu_features.h).
+inline bool CpuHasVfpv4() { return CpuHasArmVfpv4(); }
 
 }  // namespace embert::kernels
 #endif

@@ -13,7 +13,7 @@
 
 #include "backend/arm/neon_tiles.h"
 #include "backend/arm/qgemm_arm.h"
-#include "backend/cpu_features.h"
+#include "core/cpu_features.h"
 
 namespace embert::qgemm {
 namespace neon {
@@ -164,7 +164,7 @@ const Kernels* ArmKernelsForLevel(int level) {
     case kArmNeonVfpv4: {
       static const Kernels vfpv4 = {"neon-vfpv4",        neon::NoPacking, nullptr, neon::QuantizeRows,
                                     neon::GemmMlalVfpv4, neon::kChannels, 0};
-      return cpuinfo_has_arm_vfpv4() ? &vfpv4 : nullptr;
+      return CpuHasArmVfpv4() ? &vfpv4 : nullptr;
     }
 #endif
 #if defined(__aarch64__)

@@ -7,8 +7,8 @@
 
 #include <initializer_list>
 
-#include "backend/cpu_features.h"
 #include "backend/x86/kernels_x86.h"
+#include "core/cpu_features.h"
 
 namespace embert::qgemm {
 namespace {

@@ -1,4 +1,4 @@
-#include "backend/cpu_features.h"
+#include "core/cpu_features.h"
 
 #include <cpuinfo.h>
 
@@ -13,6 +13,15 @@ bool InitCpuInfo() {
   static std::once_flag once;
   std::call_once(once, [] { ok = cpuinfo_initialize(); });
   return ok;
+}
+
+bool CpuHasArmVfpv4() {
+#if CPUINFO_ARCH_ARM
+  static const bool vfpv4 = InitCpuInfo() && cpuinfo_has_arm_vfpv4();
+  return vfpv4;
+#else
+  return false;
+#endif
 }
 
 void DescribeCpu(char* out, size_t size) {
@@ -44,6 +53,7 @@ void DescribeCpu(char* out, size_t size) {
 #elif CPUINFO_ARCH_ARM
   add(true, "arm:");
   add(cpuinfo_has_arm_neon(), "neon");
+  add(cpuinfo_has_arm_vfpv4(), "vfpv4");
   add(cpuinfo_has_arm_neon_dot(), "dot");
 #else
   add(true, "cpu:");
