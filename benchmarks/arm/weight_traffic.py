@@ -48,10 +48,10 @@ def gemms(config, m):
 def embert_arm_tiles(cpu, k):
     """(rows per tile, channels per panel) of the ARM level each core runs (sdk/src/backend/arm):
     the A76 the dot-product level (8 channels x 2 row quads, 1 quad where K > 2560), the A72 the
-    SMLAL level (4 channels x 3 rows); panels outermost in both."""
+    SMLAL level (4 channels x 4 rows on AArch64: MlalTile4x4); panels outermost in both."""
     if cpu.startswith("A76"):
         return (8 if k <= 2560 else 4), 8
-    return 3, 4
+    return 4, 4
 
 
 def reads_per_weight(m, k, n, a, l1_bytes, cpu):
@@ -83,7 +83,7 @@ def main():
     a = ap.parse_args()
 
     order = ("embert's ARM levels: panels outermost; A76 8 channels x 8 rows (4 where K > 2560), "
-             f"A72 4 channels x 3 rows, L1 usable {a.l1_usable:.0%}") if a.order == "embert-arm" else (
+             f"A72 4 channels x 4 rows, L1 usable {a.l1_usable:.0%}") if a.order == "embert-arm" else (
              f"{a.order}, {a.rows_per_tile}-row tiles" +
              (f", {a.channels_per_panel}-channel panels" if a.order == "panels-outer" else "") +
              (f", K blocks of {a.k_block}" if a.order == "panels-outer" and a.k_block else "") +
