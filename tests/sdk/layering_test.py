@@ -12,7 +12,7 @@ the public headers (<embert/...>), nothing else: kernels, backend and
 tokenizer not each other, and the generated schema only from model up. The
 CLI (sdk/src/cli) includes the public headers and its own only. The converter
 includes the public headers, format/ and the schema of the SDK, and its own
-folders in their order (json -> readers -> bert -> tool).
+folders in their order (json -> readers -> bert -> convert -> tool).
 
 It also checks that each layer's CMake library (embert_layer(... DEPENDS ...)
 in sdk/src/<layer>/CMakeLists.txt) links only layers below it.
@@ -43,7 +43,7 @@ SDK_LAYERS = {
 }
 # What may include the generated FlatBuffers schema (schema/embert_generated.h).
 SCHEMA_USERS = {"model", "context", "encoder", "api"}
-CONVERTER_LAYERS = {"json": [], "readers": ["json"], "bert": ["readers"], "tool": ["bert"]}
+CONVERTER_LAYERS = {"json": [], "readers": ["json"], "bert": ["readers"], "convert": ["bert"], "tool": ["convert"]}
 # The SDK headers the converter may use besides the public ones.
 CONVERTER_SDK = {"format", "schema"}
 
@@ -148,13 +148,15 @@ def self_test():
            ("sdk", "cli", '#include "core/status.h"'),
            ("sdk", "cli", '#include <model/model.h>'),
            ("converter", "bert", '#include "context/context.h"'),
-           ("converter", "readers", '#include "bert/bert_model.h"')]
+           ("converter", "readers", '#include "bert/bert_model.h"'),
+           ("converter", "bert", '#include "convert/convert.h"')]
     good = [("sdk", "model", '#include "format/pack_layouts.h"'),
             ("sdk", "api", '#include "encoder/heads.h"'),
             ("sdk", "cli", '#include "embert/embert.h"'),
             ("sdk", "cli", '#include "args.h"'),
             ("converter", "bert", '#include "format/pack_layouts.h"'),
-            ("converter", "tool", '#include "bert/calibration.h"')]
+            ("converter", "tool", '#include "bert/calibration.h"'),
+            ("converter", "tool", '#include "convert/convert.h"')]
     failures = []
     for area, layer, line in bad:
         if not check_text(area, layer, "x", line):
