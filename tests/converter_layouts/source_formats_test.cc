@@ -1,7 +1,7 @@
-// The table of source formats (bert/source_formats.h): which family each
+// The table of source formats (import/source_formats.h): which family each
 // checkpoint file of the repository is recognised as, from its path or its
 // first bytes, with and without --format.
-#include "bert/source_formats.h"
+#include "import/source_formats.h"
 
 #include <gtest/gtest.h>
 

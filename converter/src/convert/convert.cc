@@ -8,10 +8,10 @@
 #include <cstring>
 #include <optional>
 
-#include "bert/hf_files.h"
-#include "bert/sha256.h"
-#include "bert/static_scales.h"
 #include "embert/embert.h"
+#include "import/hf_files.h"
+#include "import/sha256.h"
+#include "quantize/static_scales.h"
 #include "readers/convert_error.h"
 
 namespace embert::convert {

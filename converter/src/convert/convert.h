@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "bert/bert_model.h"
-#include "bert/calibration.h"
-#include "bert/checkpoint_loader.h"
-#include "bert/embert_writer.h"
-#include "bert/smoothing.h"
+#include "import/bert_model.h"
+#include "import/checkpoint_loader.h"
+#include "quantize/calibration.h"
+#include "quantize/smoothing.h"
+#include "write/embert_writer.h"
 
 namespace embert::convert {
 
