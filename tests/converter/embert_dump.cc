@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "bert/sha256.h"
 #include "embert/embert.h"
 #include "format/xxhash64.h"
+#include "import/sha256.h"
 #include "schema/embert_generated.h"
 
 namespace {

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "bert/sha256.h"
 #include "format/xxhash64.h"
+#include "import/sha256.h"
 
 namespace {
 

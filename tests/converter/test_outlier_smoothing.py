@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Outlier smoothing (converter/src/bert/smoothing.h) on a model with outlier
+"""Outlier smoothing (converter/src/quantize/smoothing.h) on a model with outlier
 dimensions: int8 must still answer like the float64 numpy reference.
 
 The model: a random BERT (L2 H256 A4 I1024) transformed by

@@ -8,7 +8,7 @@
 #include <map>
 #include <numeric>
 
-#include "bert/source_layouts.h"
+#include "import/source_layouts.h"
 #include "readers/convert_error.h"
 
 namespace embert::convert {

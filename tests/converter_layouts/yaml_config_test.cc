@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "bert/hf_config.h"
+#include "import/hf_config.h"
 #include "json/yaml_subset.h"
 #include "readers/convert_error.h"
 

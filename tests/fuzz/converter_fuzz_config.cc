@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "bert/hf_config.h"
+#include "import/hf_config.h"
 #include "json/json.h"
 #include "json/yaml_subset.h"
 #include "readers/convert_error.h"

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "bert/bert_names.h"
-#include "bert/source_layouts.h"
+#include "import/bert_names.h"
+#include "import/source_layouts.h"
 #include "readers/checkpoint.h"
 #include "readers/convert_error.h"
 

@@ -12,7 +12,8 @@ the public headers (<embert/...>), nothing else: kernels, backend and
 tokenizer not each other, and the generated schema only from model up. The
 CLI (sdk/src/cli) includes the public headers and its own only. The converter
 includes the public headers, format/ and the schema of the SDK, and its own
-folders in their order (json -> readers -> bert -> tool).
+folders in their order (json -> readers -> import -> quantize -> write
+-> convert -> tool).
 
 It also checks that each layer's CMake library (embert_layer(... DEPENDS ...)
 in sdk/src/<layer>/CMakeLists.txt) links only layers below it.
@@ -43,7 +44,8 @@ SDK_LAYERS = {
 }
 # What may include the generated FlatBuffers schema (schema/embert_generated.h).
 SCHEMA_USERS = {"model", "context", "encoder", "api"}
-CONVERTER_LAYERS = {"json": [], "readers": ["json"], "bert": ["readers"], "tool": ["bert"]}
+CONVERTER_LAYERS = {"json": [], "readers": ["json"], "import": ["readers"], "quantize": ["import"],
+                    "write": ["quantize"], "convert": ["write"], "tool": ["convert"]}
 # The SDK headers the converter may use besides the public ones.
 CONVERTER_SDK = {"format", "schema"}
 
@@ -147,14 +149,19 @@ def self_test():
            ("sdk", "tokenizer", '#include "kernels/attention.h"'),
            ("sdk", "cli", '#include "core/status.h"'),
            ("sdk", "cli", '#include <model/model.h>'),
-           ("converter", "bert", '#include "context/context.h"'),
-           ("converter", "readers", '#include "bert/bert_model.h"')]
+           ("converter", "quantize", '#include "context/context.h"'),
+           ("converter", "readers", '#include "import/bert_model.h"'),
+           ("converter", "import", '#include "quantize/smoothing.h"'),
+           ("converter", "quantize", '#include "write/embert_writer.h"'),
+           ("converter", "write", '#include "convert/convert.h"')]
     good = [("sdk", "model", '#include "format/pack_layouts.h"'),
             ("sdk", "api", '#include "encoder/heads.h"'),
             ("sdk", "cli", '#include "embert/embert.h"'),
             ("sdk", "cli", '#include "args.h"'),
-            ("converter", "bert", '#include "format/pack_layouts.h"'),
-            ("converter", "tool", '#include "bert/calibration.h"')]
+            ("converter", "write", '#include "format/pack_layouts.h"'),
+            ("converter", "write", '#include "import/bert_model.h"'),
+            ("converter", "tool", '#include "quantize/calibration.h"'),
+            ("converter", "tool", '#include "convert/convert.h"')]
     failures = []
     for area, layer, line in bad:
         if not check_text(area, layer, "x", line):

@@ -45,7 +45,7 @@ class CheckpointReader {
   // the TF object graph, MindSpore map tensors), in file order.
   virtual std::vector<std::string> skipped() const { return {}; }
   // The name a tensor has in the file, for messages: differs from `name`
-  // when a layout adapter (bert/source_layouts.h) renamed it.
+  // when a layout adapter (import/source_layouts.h) renamed it.
   virtual std::string source_name(const std::string& name) const { return name; }
 };
 

@@ -1,0 +1,82 @@
+// A BERT checkpoint in memory, in the SDK's terms, independent of where it
+// came from (HuggingFace, TensorFlow, MindSpore readers all produce this).
+#ifndef EMBERT_CONVERTER_IMPORT_BERT_MODEL_H_
+#define EMBERT_CONVERTER_IMPORT_BERT_MODEL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace embert::convert {
+
+struct Matrix {
+  std::vector<float> data;  // row-major [rows][cols]
+  uint32_t rows = 0;
+  uint32_t cols = 0;
+};
+
+struct LinearWeights {
+  Matrix weight;  // [out][in], PyTorch's orientation
+  std::vector<float> bias;
+};
+
+struct NormWeights {
+  std::vector<float> gamma;
+  std::vector<float> beta;
+};
+
+struct LayerWeights {
+  LinearWeights query, key, value, attention_output, intermediate, output;
+  NormWeights attention_norm, output_norm;
+};
+
+struct BertConfig {
+  uint32_t vocab_size = 0;
+  uint32_t hidden_size = 0;
+  uint32_t num_layers = 0;
+  uint32_t num_heads = 0;
+  uint32_t intermediate_size = 0;
+  uint32_t max_position_embeddings = 0;
+  uint32_t type_vocab_size = 0;
+  float layer_norm_eps = 1e-12f;
+  std::string hidden_act = "gelu";  // gelu | gelu_new | relu
+};
+
+struct TokenizerSettings {
+  std::vector<std::string> vocab;
+  bool do_lower_case = true;
+  int strip_accents = -1;  // -1: follow lower-casing (HF None), 0: keep, 1: strip
+  bool tokenize_chinese_chars = true;
+  int32_t unk_id = -1, cls_id = -1, sep_id = -1, pad_id = -1, mask_id = -1;
+  std::vector<int32_t> special_ids;
+  uint32_t max_seq_len = 0;  // 0: from the config
+};
+
+struct BertModel {
+  BertConfig config;
+  TokenizerSettings tokenizer;
+  Matrix word_embeddings, position_embeddings, token_type_embeddings;
+  NormWeights embedding_norm;
+  std::vector<LayerWeights> layers;
+  bool has_pooler = false;
+  LinearWeights pooler;
+  bool has_classifier = false;
+  LinearWeights classifier;
+  std::vector<std::string> labels;
+  bool sigmoid_scores = false;  // multi-label or a single logit
+  bool has_masked_lm = false;
+  LinearWeights mlm_transform;
+  NormWeights mlm_norm;
+  bool mlm_tied = true;
+  Matrix mlm_decoder;  // when not tied
+  std::vector<float> mlm_bias;
+  bool has_next_sentence = false;
+  LinearWeights next_sentence;
+  // Provenance.
+  std::string source_format;
+  std::vector<std::string> source_files;
+};
+
+}  // namespace embert::convert
+
+#endif  // EMBERT_CONVERTER_IMPORT_BERT_MODEL_H_
