@@ -95,85 +95,67 @@ inline __attribute__((always_inline)) void Step(const int8_t* const* a, const in
   }
 }
 
-// Two quads x the panel over K's first `steps` * 16 values, as one asm loop
-// with the sums of Step<2> (acc[q][j], from zero; the order of integer sums
-// does not change them). Written in asm because GCC 12 allocates the 16
-// sums, 8 weight and 4 activation vectors (28 of 32 registers) with two
-// register copies per 64 SDOTs, on the same two vector pipes: 33 instead of
-// 32 cycles per iteration on the A76 model, 3 % of every GEMM with K <= 2560.
-// The sums are outputs only (an asm takes at most 30 operands and an in-out
-// counts twice), set to zero inside; the weight rows are walked in x9-x16 and
-// the vector temporaries are v20-v31, so the sums stay in v0-v19.
-// (asm text: one instruction per line, kept as written)
-// clang-format off
-#define EMBERT_SDOT_LANE(q, lane, av)                                   \
-  "sdot %[a" #q "0].4s, " av ".16b, v24.4b[" #lane "]\n\t"             \
-  "sdot %[a" #q "1].4s, " av ".16b, v25.4b[" #lane "]\n\t"             \
-  "sdot %[a" #q "2].4s, " av ".16b, v26.4b[" #lane "]\n\t"             \
-  "sdot %[a" #q "3].4s, " av ".16b, v27.4b[" #lane "]\n\t"             \
-  "sdot %[a" #q "4].4s, " av ".16b, v28.4b[" #lane "]\n\t"             \
-  "sdot %[a" #q "5].4s, " av ".16b, v29.4b[" #lane "]\n\t"             \
-  "sdot %[a" #q "6].4s, " av ".16b, v30.4b[" #lane "]\n\t"             \
-  "sdot %[a" #q "7].4s, " av ".16b, v31.4b[" #lane "]\n\t"
-#define EMBERT_SDOT_QUAD(q, ptr)                                               \
-  "ldp q20, q21, [%[" ptr "]], #32\n\t"                                        \
-  "ldp q22, q23, [%[" ptr "]], #32\n\t" EMBERT_SDOT_LANE(q, 0, "v20")         \
-      EMBERT_SDOT_LANE(q, 1, "v21") EMBERT_SDOT_LANE(q, 2, "v22") EMBERT_SDOT_LANE(q, 3, "v23")
-#define EMBERT_ZERO_QUAD(q)                                                                    \
-  "movi %[a" #q "0].4s, #0\n\tmovi %[a" #q "1].4s, #0\n\tmovi %[a" #q "2].4s, #0\n\t"          \
-  "movi %[a" #q "3].4s, #0\n\tmovi %[a" #q "4].4s, #0\n\tmovi %[a" #q "5].4s, #0\n\t"          \
-  "movi %[a" #q "6].4s, #0\n\tmovi %[a" #q "7].4s, #0\n\t"
-
-inline __attribute__((always_inline)) void TwoQuadSums(const Panel& p, const int8_t* a0, const int8_t* a1,
-                                                       size_t steps, int32x4_t (&acc)[2][kPanel]) {
-  asm volatile(EMBERT_ZERO_QUAD(0) EMBERT_ZERO_QUAD(1)
-               "cbz %[n], 2f\n\t"
-               "ldp x9, x10, [%[w]]\n\t"
-               "ldp x11, x12, [%[w], #16]\n\t"
-               "ldp x13, x14, [%[w], #32]\n\t"
-               "ldp x15, x16, [%[w], #48]\n\t"
-               "1:\n\t"
-               "ldr q24, [x9], #16\n\t"
-               "ldr q25, [x10], #16\n\t"
-               "ldr q26, [x11], #16\n\t"
-               "ldr q27, [x12], #16\n\t"
-               "ldr q28, [x13], #16\n\t"
-               "ldr q29, [x14], #16\n\t"
-               "ldr q30, [x15], #16\n\t"
-               "ldr q31, [x16], #16\n\t" EMBERT_SDOT_QUAD(0, "q0") EMBERT_SDOT_QUAD(1, "q1")
-               "subs %[n], %[n], #1\n\t"
-               "b.ne 1b\n\t"
-               "2:\n\t"
-               : [a00] "=&w"(acc[0][0]), [a01] "=&w"(acc[0][1]), [a02] "=&w"(acc[0][2]), [a03] "=&w"(acc[0][3]),
-                 [a04] "=&w"(acc[0][4]), [a05] "=&w"(acc[0][5]), [a06] "=&w"(acc[0][6]), [a07] "=&w"(acc[0][7]),
-                 [a10] "=&w"(acc[1][0]), [a11] "=&w"(acc[1][1]), [a12] "=&w"(acc[1][2]), [a13] "=&w"(acc[1][3]),
-                 [a14] "=&w"(acc[1][4]), [a15] "=&w"(acc[1][5]), [a16] "=&w"(acc[1][6]), [a17] "=&w"(acc[1][7]),
-                 [q0] "+r"(a0), [q1] "+r"(a1), [n] "+r"(steps)
-               : [w] "r"(p.w)
-               : "memory", "cc", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "v20", "v21", "v22", "v23",
-                 "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
-}
-#undef EMBERT_ZERO_QUAD
-#undef EMBERT_SDOT_QUAD
-#undef EMBERT_SDOT_LANE
-// clang-format on
-
-// The common tile whole in one asm block: TwoQuadSums's loop with the sums
-// in fixed registers (quad 0 in v0-v7, quad 1 in v8-v15), then the epilogue
-// of the straight path in Tile below, y = fma((float)acc, a_scale * w_scale,
-// bias) through 4x4 transposes, stored as 8 rows x 8 floats. For a full
-// panel (nr = 8), both quads' rows stored, K a multiple of 16. Out of the
-// asm, GCC kept the 16 sums on the stack between the loop and the epilogue
-// (16 stores, 16 loads and 64 cycles of epilogue per tile on the A76 model).
-// `out` is row quad0 * 4's first output of the panel, `stride` a row's bytes,
-// `a_scales` the 8 rows' scales, p.b_scale_ptr / p.bias the 8 channels'.
-// One quad's epilogue (its sums in c0..c7, lanes = rows): channels 0-3 and
-// 4-7 transposed in place (lanes = channels, one register per row), then per
+// The SDOT tiles as asm: GCC 12 allocates the 16 sums, 8 weight and 4
+// activation vectors (28 of 32 registers) with two register copies per 64
+// SDOTs, on the same two vector pipes (33 instead of 32 cycles per iteration
+// on the A76 model), and kept the sums on the stack between the loop and the
+// epilogue (16 stores, 16 loads, 64 cycles of epilogue per tile). Fixed
+// registers: quad 0's sums in v0-v7 and quad 1's in v8-v15 (channel j in
+// v[8q + j], lanes = the quad's rows), epilogue temporaries v16-v19,
+// activations v20-v23, weights v24-v31 (in the epilogue: scales and bias),
+// the panel's weight rows walked in x9-x16.
+//
+// The epilogue of a quad (its sums in c0..c7): channels 0-3 and 4-7
+// transposed in place (lanes = channels, one register per row), then per
 // row: scales = b_scales * a_scale[row], fresh bias + float(sum) * scale for
-// both halves, stored as one pair (the A76 model charges a Q store 2 cycles
-// of a vector pipe, a Q pair the same).
+// both halves — the reference's y = fma((float)acc, a_scale * w_scale, bias)
+// — stored as one pair (the A76 model charges a Q store 2 cycles of a vector
+// pipe, a Q pair the same).
 // (asm text: one instruction per line, kept as written)
 // clang-format off
+// The sums start from zeros loaded from memory: loads on the load pipes
+// instead of MOVIs on the vector pipes that the SDOTs need.
+#define EMBERT_ZERO_Q0              \
+  "ldp q0, q1, [%[zero]]\n\t"       \
+  "ldp q2, q3, [%[zero], #32]\n\t"  \
+  "ldp q4, q5, [%[zero]]\n\t"       \
+  "ldp q6, q7, [%[zero], #32]\n\t"
+#define EMBERT_ZERO_Q1              \
+  "ldp q8, q9, [%[zero]]\n\t"       \
+  "ldp q10, q11, [%[zero], #32]\n\t" \
+  "ldp q12, q13, [%[zero]]\n\t"     \
+  "ldp q14, q15, [%[zero], #32]\n\t"
+#define EMBERT_PANEL_ROWS           \
+  "ldp x9, x10, [%[w]]\n\t"         \
+  "ldp x11, x12, [%[w], #16]\n\t"   \
+  "ldp x13, x14, [%[w], #32]\n\t"   \
+  "ldp x15, x16, [%[w], #48]\n\t"
+// 16 bytes of K of the panel's 8 channels.
+#define EMBERT_PANEL_STEP           \
+  "ldr q24, [x9], #16\n\t"          \
+  "ldr q25, [x10], #16\n\t"         \
+  "ldr q26, [x11], #16\n\t"         \
+  "ldr q27, [x12], #16\n\t"         \
+  "ldr q28, [x13], #16\n\t"         \
+  "ldr q29, [x14], #16\n\t"         \
+  "ldr q30, [x15], #16\n\t"         \
+  "ldr q31, [x16], #16\n\t"
+#define EMBERT_SDOT_QUAD(a0, a1, a2, a3, a4, a5, a6, a7, ptr)                             \
+  "ldp q20, q21, [%[" ptr "]], #32\n\t"                                                    \
+  "ldp q22, q23, [%[" ptr "]], #32\n\t"                                                    \
+  EMBERT_SDOT_LANE(a0, a1, a2, a3, a4, a5, a6, a7, "v20", 0)                               \
+  EMBERT_SDOT_LANE(a0, a1, a2, a3, a4, a5, a6, a7, "v21", 1)                               \
+  EMBERT_SDOT_LANE(a0, a1, a2, a3, a4, a5, a6, a7, "v22", 2)                               \
+  EMBERT_SDOT_LANE(a0, a1, a2, a3, a4, a5, a6, a7, "v23", 3)
+#define EMBERT_SDOT_LANE(a0, a1, a2, a3, a4, a5, a6, a7, av, lane)   \
+  "sdot " a0 ".4s, " av ".16b, v24.4b[" #lane "]\n\t"               \
+  "sdot " a1 ".4s, " av ".16b, v25.4b[" #lane "]\n\t"               \
+  "sdot " a2 ".4s, " av ".16b, v26.4b[" #lane "]\n\t"               \
+  "sdot " a3 ".4s, " av ".16b, v27.4b[" #lane "]\n\t"               \
+  "sdot " a4 ".4s, " av ".16b, v28.4b[" #lane "]\n\t"               \
+  "sdot " a5 ".4s, " av ".16b, v29.4b[" #lane "]\n\t"               \
+  "sdot " a6 ".4s, " av ".16b, v30.4b[" #lane "]\n\t"               \
+  "sdot " a7 ".4s, " av ".16b, v31.4b[" #lane "]\n\t"
 #define EMBERT_TRANSPOSE(c0, c1, c2, c3)           \
   "trn1 v16.4s, " c0 ".4s, " c1 ".4s\n\t"           \
   "trn2 v17.4s, " c0 ".4s, " c1 ".4s\n\t"           \
@@ -202,102 +184,85 @@ inline __attribute__((always_inline)) void TwoQuadSums(const Panel& p, const int
   EMBERT_TILE_ROW(c2, c6, "x11", 2)                    \
   EMBERT_TILE_ROW(c3, c7, "x12", 3)                    \
   "add %[out], x12, %[st]\n\t"
-#define EMBERT_SDOT_QUAD_FIXED(a0, a1, a2, a3, a4, a5, a6, a7, ptr)                       \
-  "ldp q20, q21, [%[" ptr "]], #32\n\t"                                                    \
-  "ldp q22, q23, [%[" ptr "]], #32\n\t"                                                    \
-  EMBERT_SDOT_FIXED(a0, a1, a2, a3, a4, a5, a6, a7, "v20", 0)                              \
-  EMBERT_SDOT_FIXED(a0, a1, a2, a3, a4, a5, a6, a7, "v21", 1)                              \
-  EMBERT_SDOT_FIXED(a0, a1, a2, a3, a4, a5, a6, a7, "v22", 2)                              \
-  EMBERT_SDOT_FIXED(a0, a1, a2, a3, a4, a5, a6, a7, "v23", 3)
-#define EMBERT_SDOT_FIXED(a0, a1, a2, a3, a4, a5, a6, a7, av, lane)  \
-  "sdot " a0 ".4s, " av ".16b, v24.4b[" #lane "]\n\t"               \
-  "sdot " a1 ".4s, " av ".16b, v25.4b[" #lane "]\n\t"               \
-  "sdot " a2 ".4s, " av ".16b, v26.4b[" #lane "]\n\t"               \
-  "sdot " a3 ".4s, " av ".16b, v27.4b[" #lane "]\n\t"               \
-  "sdot " a4 ".4s, " av ".16b, v28.4b[" #lane "]\n\t"               \
-  "sdot " a5 ".4s, " av ".16b, v29.4b[" #lane "]\n\t"               \
-  "sdot " a6 ".4s, " av ".16b, v30.4b[" #lane "]\n\t"               \
-  "sdot " a7 ".4s, " av ".16b, v31.4b[" #lane "]\n\t"
 // Expands the register list before the macro sees its arguments.
 #define EMBERT_APPLY(m, ...) m(__VA_ARGS__)
 #define EMBERT_Q0 "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7"
 #define EMBERT_Q1 "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15"
+#define EMBERT_TILE_CLOBBERS                                                                                 \
+  "memory", "cc", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "v0", "v1", "v2", "v3", "v4", "v5", \
+      "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20",   \
+      "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31"
 
+// Two quads x the panel over K's first `steps` * 16 values, the sums stored
+// to `sums` (quad q's channel j at sums[8q + j]): the other tiles' path
+// (edges, K % 16 != 0), whose epilogue is in C.
+inline __attribute__((always_inline)) void TwoQuadSums(const Panel& p, const int8_t* a0, const int8_t* a1,
+                                                       size_t steps, int32x4_t* sums) {
+  asm volatile(EMBERT_ZERO_Q0 EMBERT_ZERO_Q1
+               "cbz %[n], 2f\n\t" EMBERT_PANEL_ROWS
+               "1:\n\t" EMBERT_PANEL_STEP EMBERT_APPLY(EMBERT_SDOT_QUAD, EMBERT_Q0, "q0")
+                   EMBERT_APPLY(EMBERT_SDOT_QUAD, EMBERT_Q1, "q1")
+               "subs %[n], %[n], #1\n\t"
+               "b.ne 1b\n\t"
+               "2:\n\t"
+               "stp q0, q1, [%[sums]]\n\t"
+               "stp q2, q3, [%[sums], #32]\n\t"
+               "stp q4, q5, [%[sums], #64]\n\t"
+               "stp q6, q7, [%[sums], #96]\n\t"
+               "stp q8, q9, [%[sums], #128]\n\t"
+               "stp q10, q11, [%[sums], #160]\n\t"
+               "stp q12, q13, [%[sums], #192]\n\t"
+               "stp q14, q15, [%[sums], #224]\n\t"
+               : [q0] "+r"(a0), [q1] "+r"(a1), [n] "+r"(steps)
+               : [w] "r"(p.w), [zero] "r"(kZeros), [sums] "r"(sums)
+               : EMBERT_TILE_CLOBBERS);
+}
+
+// The common tile whole: the same loop, then the epilogue of the straight
+// path in Tile below, stored as 8 rows x 8 floats. For a full panel (nr =
+// 8), both quads' rows stored, K a multiple of 16 and not 0. `out` is row
+// quad0 * 4's first output of the panel, `stride` a row's bytes, `a_scales`
+// the 8 rows' scales, p.b_scale_ptr / p.bias the 8 channels'.
 inline __attribute__((always_inline)) void TwoQuadTile(const Panel& p, const int8_t* a0, const int8_t* a1,
                                                        size_t steps, float* out, size_t stride,
                                                        const float* a_scales) {
-  // The sums start from zeros loaded from memory: 8 loads on the load pipes
-  // instead of 16 MOVIs on the vector pipes that the SDOTs need.
-  asm volatile("ldp q0, q1, [%[zero]]\n\t"
-               "ldp q2, q3, [%[zero], #32]\n\t"
-               "ldp q4, q5, [%[zero]]\n\t"
-               "ldp q6, q7, [%[zero], #32]\n\t"
-               "ldp q8, q9, [%[zero]]\n\t"
-               "ldp q10, q11, [%[zero], #32]\n\t"
-               "ldp q12, q13, [%[zero]]\n\t"
-               "ldp q14, q15, [%[zero], #32]\n\t"
-               "ldp x9, x10, [%[w]]\n\t"
-               "ldp x11, x12, [%[w], #16]\n\t"
-               "ldp x13, x14, [%[w], #32]\n\t"
-               "ldp x15, x16, [%[w], #48]\n\t"
-               "1:\n\t"
-               "ldr q24, [x9], #16\n\t"
-               "ldr q25, [x10], #16\n\t"
-               "ldr q26, [x11], #16\n\t"
-               "ldr q27, [x12], #16\n\t"
-               "ldr q28, [x13], #16\n\t"
-               "ldr q29, [x14], #16\n\t"
-               "ldr q30, [x15], #16\n\t"
-               "ldr q31, [x16], #16\n\t" EMBERT_APPLY(EMBERT_SDOT_QUAD_FIXED, EMBERT_Q0, "q0")
-                   EMBERT_APPLY(EMBERT_SDOT_QUAD_FIXED, EMBERT_Q1, "q1")
+  asm volatile(EMBERT_ZERO_Q0 EMBERT_ZERO_Q1 EMBERT_PANEL_ROWS
+               "1:\n\t" EMBERT_PANEL_STEP EMBERT_APPLY(EMBERT_SDOT_QUAD, EMBERT_Q0, "q0")
+                   EMBERT_APPLY(EMBERT_SDOT_QUAD, EMBERT_Q1, "q1")
                "subs %[n], %[n], #1\n\t"
                "b.ne 1b\n\t"
                "ldp q24, q25, [%[bs]]\n\t" EMBERT_APPLY(EMBERT_TILE_QUAD, EMBERT_Q0) EMBERT_APPLY(EMBERT_TILE_QUAD, EMBERT_Q1)
                : [q0] "+r"(a0), [q1] "+r"(a1), [n] "+r"(steps), [out] "+r"(out), [as] "+r"(a_scales)
                : [w] "r"(p.w), [bs] "r"(p.b_scale_ptr), [bias] "r"(p.bias), [st] "r"(stride), [zero] "r"(kZeros)
-               : "memory", "cc", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "v0", "v1", "v2", "v3", "v4",
-                 "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19",
-                 "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
+               : EMBERT_TILE_CLOBBERS);
 }
-// TwoQuadTile for one quad (tiles of K > 2560, qgemm_neon_dot.cc's header
-// says why): 8 weight and 4 activation loads per 32 SDOTs, the same
-// epilogue; the tile's sums left the registers as well out of the asm.
+
+// TwoQuadTile for one quad (tiles of K > 2560, this file's header says why):
+// 8 weight and 4 activation loads per 32 SDOTs, the same epilogue.
 inline __attribute__((always_inline)) void OneQuadTile(const Panel& p, const int8_t* a0, size_t steps, float* out,
                                                        size_t stride, const float* a_scales) {
-  asm volatile("ldp q0, q1, [%[zero]]\n\t"
-               "ldp q2, q3, [%[zero], #32]\n\t"
-               "ldp q4, q5, [%[zero]]\n\t"
-               "ldp q6, q7, [%[zero], #32]\n\t"
-               "ldp x9, x10, [%[w]]\n\t"
-               "ldp x11, x12, [%[w], #16]\n\t"
-               "ldp x13, x14, [%[w], #32]\n\t"
-               "ldp x15, x16, [%[w], #48]\n\t"
-               "1:\n\t"
-               "ldr q24, [x9], #16\n\t"
-               "ldr q25, [x10], #16\n\t"
-               "ldr q26, [x11], #16\n\t"
-               "ldr q27, [x12], #16\n\t"
-               "ldr q28, [x13], #16\n\t"
-               "ldr q29, [x14], #16\n\t"
-               "ldr q30, [x15], #16\n\t"
-               "ldr q31, [x16], #16\n\t" EMBERT_APPLY(EMBERT_SDOT_QUAD_FIXED, EMBERT_Q0, "q0")
+  asm volatile(EMBERT_ZERO_Q0 EMBERT_PANEL_ROWS
+               "1:\n\t" EMBERT_PANEL_STEP EMBERT_APPLY(EMBERT_SDOT_QUAD, EMBERT_Q0, "q0")
                "subs %[n], %[n], #1\n\t"
                "b.ne 1b\n\t"
                "ldp q24, q25, [%[bs]]\n\t" EMBERT_APPLY(EMBERT_TILE_QUAD, EMBERT_Q0)
                : [q0] "+r"(a0), [n] "+r"(steps), [out] "+r"(out), [as] "+r"(a_scales)
                : [w] "r"(p.w), [bs] "r"(p.b_scale_ptr), [bias] "r"(p.bias), [st] "r"(stride), [zero] "r"(kZeros)
-               : "memory", "cc", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "v0", "v1", "v2", "v3", "v4",
-                 "v5", "v6", "v7", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27",
-                 "v28", "v29", "v30", "v31");
+               : EMBERT_TILE_CLOBBERS);
 }
+#undef EMBERT_TILE_CLOBBERS
 #undef EMBERT_Q1
-#undef EMBERT_APPLY
 #undef EMBERT_Q0
-#undef EMBERT_SDOT_FIXED
-#undef EMBERT_SDOT_QUAD_FIXED
+#undef EMBERT_APPLY
 #undef EMBERT_TILE_QUAD
 #undef EMBERT_TILE_ROW
 #undef EMBERT_TRANSPOSE
+#undef EMBERT_SDOT_LANE
+#undef EMBERT_SDOT_QUAD
+#undef EMBERT_PANEL_STEP
+#undef EMBERT_PANEL_ROWS
+#undef EMBERT_ZERO_Q1
+#undef EMBERT_ZERO_Q0
 // clang-format on
 
 // The edges of a tile: rows outside [m0, m1) and channels past nr are not
@@ -328,19 +293,15 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& 
   const size_t K = g.k, k16 = K / 16 * 16;
   const int8_t* a[kQuads];
   for (size_t q = 0; q < kQuads; ++q) a[q] = g.a + (quad0 + q) * 4 * g.a_stride;
-  if constexpr (kQuads == 1) {
-    if (p.nr == kPanel && k16 == K && K != 0 && quad0 * 4 >= m0 && (quad0 + 1) * 4 <= m1) {
-      OneQuadTile(p, a[0], K / 16, g.out + quad0 * 4 * g.out_stride + p.n, g.out_stride * sizeof(float),
-                  g.a_scales + quad0 * 4);
-      return;
+  if (p.nr == kPanel && k16 == K && K != 0 && quad0 * 4 >= m0 && (quad0 + kQuads) * 4 <= m1) {
+    float* const out = g.out + quad0 * 4 * g.out_stride + p.n;
+    const size_t stride = g.out_stride * sizeof(float);
+    if constexpr (kQuads == 2) {
+      TwoQuadTile(p, a[0], a[1], K / 16, out, stride, g.a_scales + quad0 * 4);
+    } else {
+      OneQuadTile(p, a[0], K / 16, out, stride, g.a_scales + quad0 * 4);
     }
-  }
-  if constexpr (kQuads == 2) {
-    if (p.nr == kPanel && k16 == K && K != 0 && quad0 * 4 >= m0 && (quad0 + 2) * 4 <= m1) {
-      TwoQuadTile(p, a[0], a[1], K / 16, g.out + quad0 * 4 * g.out_stride + p.n, g.out_stride * sizeof(float),
-                  g.a_scales + quad0 * 4);
-      return;
-    }
+    return;
   }
   // Below: the other tiles (edges, K % 16 != 0). The sums are zeroed here,
   // after the common tiles have left (before, GCC zeroed them on the stack
@@ -352,32 +313,18 @@ inline __attribute__((always_inline)) void Tile(const GemmArgs& g, const Panel& 
     for (size_t j = 0; j < kPanel; ++j) acc[q][j] = vdupq_n_s32(0);
   }
   if constexpr (kQuads == 2) {
-    TwoQuadSums(p, a[0], a[1], K / 16, acc);
-    if (k16 != K) {
-      // The last K % 16 values (as below), summed apart and added: one path
-      // into the epilogue, so the sums need not wait for it on the stack.
-      alignas(16) int8_t tail[kPanel][16] = {};
-      Panel t = p;
-      for (size_t j = 0; j < kPanel; ++j) {
-        std::memcpy(tail[j], p.w[j] + k16, K - k16);
-        t.w[j] = tail[j];
-      }
-      int32x4_t more[2][kPanel];
-      TwoQuadSums(t, a[0] + k16 * 4, a[1] + k16 * 4, 1, more);
-      for (size_t q = 0; q < 2; ++q) {
-        for (size_t j = 0; j < kPanel; ++j) acc[q][j] = vaddq_s32(acc[q][j], more[q][j]);
-      }
+    TwoQuadSums(p, a[0], a[1], K / 16, &acc[0][0]);
+  } else {
+    for (size_t k = 0; k < k16; k += 16) {
+      int8x16_t w[kPanel];
+#pragma GCC unroll 8
+      for (size_t j = 0; j < kPanel; ++j) w[j] = vld1q_s8(p.w[j] + k);
+      const int8_t* ak[kQuads];
+      for (size_t q = 0; q < kQuads; ++q) ak[q] = a[q] + k * 4;
+      Step<kQuads>(ak, w, acc);
     }
   }
-  for (size_t k = 0; kQuads != 2 && k < k16; k += 16) {
-    int8x16_t w[kPanel];
-#pragma GCC unroll 8
-    for (size_t j = 0; j < kPanel; ++j) w[j] = vld1q_s8(p.w[j] + k);
-    const int8_t* ak[kQuads];
-    for (size_t q = 0; q < kQuads; ++q) ak[q] = a[q] + k * 4;
-    Step<kQuads>(ak, w, acc);
-  }
-  if (kQuads != 2 && k16 != K) {
+  if (k16 != K) {
     // The last K % 16 values: weight rows end at K (a vector load could
     // leave the model's buffer), so they are copied, zero padded; the
     // activations are zero padded to PaddedK already.
