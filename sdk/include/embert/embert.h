@@ -153,8 +153,10 @@ typedef enum embert_model_property {
   EMBERT_MODEL_HAS_POOLER = 7,
   EMBERT_MODEL_HAS_MASKED_LM = 8,
   EMBERT_MODEL_HAS_NEXT_SENTENCE = 9,
-  EMBERT_MODEL_IS_QUANTIZED = 10, /* 1 for int8 weights, 0 for fp32 */
-  EMBERT_MODEL_MULTI_LABEL = 11   /* 1 if classification scores are sigmoids */
+  EMBERT_MODEL_IS_QUANTIZED = 10,          /* 1 for int8 weights, 0 for fp32 */
+  EMBERT_MODEL_MULTI_LABEL = 11,           /* 1 if classification scores are sigmoids */
+  EMBERT_MODEL_NUM_TOKEN_LABELS = 12,      /* 0 without a token-classification head */
+  EMBERT_MODEL_HAS_QUESTION_ANSWERING = 13 /* 1 with an extractive QA head */
 } embert_model_property;
 
 /* Writes the property's value to *out_value. */
@@ -162,6 +164,9 @@ embert_status embert_model_get(const embert_model* model, embert_model_property 
 
 /* Name of classification label `index` (NUL-terminated, owned by the model). */
 embert_status embert_model_label(const embert_model* model, uint32_t index, const char** out_label);
+
+/* Name of token-classification label `index` ("B-PER"; owned by the model). */
+embert_status embert_model_token_label(const embert_model* model, uint32_t index, const char** out_label);
 
 /* Text of vocabulary entry `token_id` (NUL-terminated, owned by the model). */
 embert_status embert_model_token(const embert_model* model, int32_t token_id, const char** out_token);
@@ -216,6 +221,11 @@ typedef struct embert_context_options {
   embert_engine engine;
   embert_overflow overflow;
   embert_invalid_utf8 invalid_utf8;
+  /* embert_answer_question: the longest context (document) in tokens, split
+   * into windows of max_seq_len. 0: 4 x max_seq_len. Planned only for models
+   * with a QA head. A longer document is cut (EMBERT_OVERFLOW_TRUNCATE) or
+   * refused (EMBERT_OVERFLOW_ERROR). */
+  uint32_t max_document_tokens;
 } embert_context_options;
 
 void embert_context_options_init(embert_context_options* options);
@@ -348,6 +358,120 @@ embert_status embert_fill_mask(embert_context* context, size_t top_k, embert_mas
 /* Next-sentence prediction: probability that the pair's second text follows
  * the first. EMBERT_STATUS_UNSUPPORTED without that head. */
 embert_status embert_next_sentence(embert_context* context, float* out_is_next_probability);
+
+/* ------------------------------------------------------------------------ */
+/* Token classification (named entities, slot filling)                      */
+/* ------------------------------------------------------------------------ */
+
+typedef struct embert_token_labels {
+  size_t struct_size; /* set by the caller to sizeof(embert_token_labels) */
+  size_t count;       /* tokens of the current input, as embert_get_tokens */
+  size_t num_labels;
+  const float* logits;        /* count x num_labels, row-major */
+  const float* probabilities; /* count x num_labels, softmax per token */
+  const uint32_t* label_ids;  /* count: each token's top label (embert_model_token_label) */
+} embert_token_labels;
+
+/* A label for every token of the current input (special tokens included).
+ * EMBERT_STATUS_UNSUPPORTED without a token-classification head. */
+embert_status embert_classify_tokens(embert_context* context, embert_token_labels* out_labels);
+
+/* How tokens become entities, as Hugging Face's token-classification
+ * pipeline does it ("aggregation_strategy"). */
+typedef enum embert_aggregation {
+  EMBERT_AGGREGATION_SIMPLE = 0,  /* one entry per run of B-X I-X... tokens; score = mean */
+  EMBERT_AGGREGATION_NONE = 1,    /* one entry per token not tagged O; label = its tag */
+  EMBERT_AGGREGATION_FIRST = 2,   /* words take their first sub-token's label, then as SIMPLE */
+  EMBERT_AGGREGATION_AVERAGE = 3, /* words take the label of their sub-tokens' mean scores */
+  EMBERT_AGGREGATION_MAX = 4      /* words take the label of their most confident sub-token */
+} embert_aggregation;
+
+/* One entity. This struct never grows (it is an array element). */
+typedef struct embert_entity {
+  const char* label; /* NONE: the token's tag ("B-PER"); else the group ("PER"). Owned by the model. */
+  uint32_t begin;    /* byte range [begin, end) of the entity in the text given to embert_tokenize */
+  uint32_t end;
+  float score;
+  uint32_t first_token; /* token positions, as embert_get_tokens counts them */
+  uint32_t last_token;
+} embert_entity;
+
+typedef struct embert_entities {
+  size_t struct_size; /* set by the caller to sizeof(embert_entities) */
+  size_t count;
+  const embert_entity* entities; /* in text order; owned by the context */
+} embert_entities;
+
+/* Entities of the current input, which must come from embert_tokenize of one
+ * text (no pair). Tokens tagged O are left out. */
+embert_status embert_extract_entities(embert_context* context, embert_aggregation aggregation,
+                                      embert_entities* out_entities);
+
+/* ------------------------------------------------------------------------ */
+/* Extractive question answering                                             */
+/* ------------------------------------------------------------------------ */
+
+/* Always initialise with embert_qa_options_init (sets struct_size and the
+ * defaults of Hugging Face's question-answering pipeline). */
+typedef struct embert_qa_options {
+  size_t struct_size;
+  uint32_t top_k;          /* answers wanted, 1..64; default 1 */
+  uint32_t max_answer_len; /* longest answer in tokens; default 15 */
+  uint32_t doc_stride;     /* tokens shared by consecutive windows; default min(128, max_seq_len / 2) */
+} embert_qa_options;
+
+void embert_qa_options_init(embert_qa_options* options);
+
+/* One answer. This struct never grows (it is an array element). */
+typedef struct embert_answer {
+  uint32_t begin; /* byte range [begin, end) of the answer in the context text, whole words */
+  uint32_t end;
+  float score;     /* p(start) * p(end) within its window */
+  uint32_t window; /* the window it came from, 0-based */
+} embert_answer;
+
+typedef struct embert_answers {
+  size_t struct_size;           /* set by the caller to sizeof(embert_answers) */
+  size_t count;                 /* at most top_k */
+  const embert_answer* answers; /* best first; owned by the context */
+  size_t windows;               /* windows the context was split into */
+  size_t truncated;             /* context tokens beyond max_document_tokens, left out */
+} embert_answers;
+
+/*
+ * Finds answers to `question` in `context_text` (UTF-8, read during the call).
+ * Each window is [CLS] question [SEP] part of the context [SEP] of at most
+ * the context's max_seq_len tokens; consecutive windows share doc_stride
+ * tokens. The number of windows is at most
+ *   1 + ceil((max_document_tokens - W) / (W - doc_stride)),
+ * W = max_seq_len - question tokens - 3; everything runs in the arena.
+ * The current input is replaced by the last window.
+ * Errors: EMBERT_STATUS_UNSUPPORTED without a QA head;
+ * EMBERT_STATUS_SEQUENCE_TOO_LONG when the question leaves no room for the
+ * context in a window, or the document is longer than max_document_tokens
+ * under EMBERT_OVERFLOW_ERROR; EMBERT_STATUS_INVALID_ARGUMENT for an empty
+ * context, top_k outside 1..64, max_answer_len 0, or a doc_stride not
+ * smaller than W when the context needs more than one window.
+ */
+embert_status embert_answer_question(embert_context* context, const char* question, size_t question_size,
+                                     const char* context_text, size_t context_size, const embert_qa_options* options,
+                                     embert_answers* out_answers);
+
+/* ------------------------------------------------------------------------ */
+/* Reranking (cross-encoders)                                                */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Relevance of each passage to `query` by a cross-encoder: the model's
+ * sequence classifier on the pair (query, passage). The score is the sigmoid
+ * of the logit for one label, else the probability of the last label.
+ * `passages[i]` has `passage_sizes[i]` bytes; both arrays are read during the
+ * call. `out_scores` is the caller's, num_passages floats, written in the
+ * passages' order. The current input is replaced by the last pair.
+ * EMBERT_STATUS_UNSUPPORTED without a classification head.
+ */
+embert_status embert_rerank(embert_context* context, const char* query, size_t query_size, const char* const* passages,
+                            const size_t* passage_sizes, size_t num_passages, float* out_scores);
 
 #ifdef __cplusplus
 } /* extern "C" */
