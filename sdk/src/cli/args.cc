@@ -1,6 +1,7 @@
 #include "args.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -9,9 +10,14 @@ namespace {
 
 // Bit per command, to say where an option applies.
 constexpr unsigned Bit(Command c) { return 1u << static_cast<unsigned>(c); }
-constexpr unsigned kTextCommands =
+// Commands of one text or a sentence pair per input.
+constexpr unsigned kPairCommands =
     Bit(Command::kTokenize) | Bit(Command::kClassify) | Bit(Command::kEmbed) | Bit(Command::kFillMask);
-constexpr unsigned kAllCommands = kTextCommands | Bit(Command::kInfo) | Bit(Command::kBench);
+// Commands of --text or --input.
+constexpr unsigned kTextCommands = kPairCommands | Bit(Command::kNer);
+// Commands that read --input.
+constexpr unsigned kInputCommands = kTextCommands | Bit(Command::kQa) | Bit(Command::kRerank);
+constexpr unsigned kAllCommands = kInputCommands | Bit(Command::kInfo) | Bit(Command::kBench);
 
 enum class Opt {
   kModel,
@@ -28,6 +34,13 @@ enum class Opt {
   kSeqLen,
   kIterations,
   kWarmup,
+  kAggregation,
+  kQuestion,
+  kContext,
+  kMaxAnswerLen,
+  kDocStride,
+  kMaxDocumentTokens,
+  kQuery,
 };
 
 struct OptionSpec {
@@ -40,32 +53,48 @@ struct OptionSpec {
 constexpr OptionSpec kOptions[] = {
     {"--model", Opt::kModel, true, kAllCommands},
     {"--text", Opt::kText, true, kTextCommands},
-    {"--pair", Opt::kPair, true, kTextCommands},
-    {"--input", Opt::kInput, true, kTextCommands},
+    {"--pair", Opt::kPair, true, kPairCommands},
+    {"--input", Opt::kInput, true, kInputCommands},
     {"--max-seq-len", Opt::kMaxSeqLen, true, kAllCommands},
     {"--threads", Opt::kThreads, true, kAllCommands},
     {"--engine", Opt::kEngine, true, kAllCommands},
     {"--jsonl", Opt::kJsonl, false, kAllCommands},
-    {"--top-k", Opt::kTopK, true, Bit(Command::kFillMask)},
+    {"--top-k", Opt::kTopK, true, Bit(Command::kFillMask) | Bit(Command::kQa) | Bit(Command::kRerank)},
     {"--pooling", Opt::kPooling, true, Bit(Command::kEmbed)},
     {"--normalize", Opt::kNormalize, false, Bit(Command::kEmbed)},
     {"--seq-len", Opt::kSeqLen, true, Bit(Command::kBench)},
     {"--iterations", Opt::kIterations, true, Bit(Command::kBench)},
     {"--warmup", Opt::kWarmup, true, Bit(Command::kBench)},
+    {"--aggregation", Opt::kAggregation, true, Bit(Command::kNer)},
+    {"--question", Opt::kQuestion, true, Bit(Command::kQa)},
+    {"--context", Opt::kContext, true, Bit(Command::kQa)},
+    {"--max-answer-len", Opt::kMaxAnswerLen, true, Bit(Command::kQa)},
+    {"--doc-stride", Opt::kDocStride, true, Bit(Command::kQa)},
+    {"--max-document-tokens", Opt::kMaxDocumentTokens, true, Bit(Command::kQa)},
+    {"--query", Opt::kQuery, true, Bit(Command::kRerank)},
 };
 constexpr size_t kNumOptions = sizeof kOptions / sizeof kOptions[0];
 
 constexpr uint32_t kMaxSeqLenLimit = 1u << 20;
 constexpr uint32_t kMaxThreads = 1024;
 constexpr uint32_t kMaxIterations = 10000000;
+constexpr uint32_t kMaxTopK = 64;  // fill-mask and qa (embert_qa_options.top_k)
+constexpr uint32_t kMaxDocumentTokensLimit = 1u << 24;
 
 bool ParseCommand(const char* word, Command* out) {
   static const struct {
     const char* name;
     Command command;
   } kCommands[] = {
-      {"info", Command::kInfo},   {"tokenize", Command::kTokenize},  {"classify", Command::kClassify},
-      {"embed", Command::kEmbed}, {"fill-mask", Command::kFillMask}, {"bench", Command::kBench},
+      {"info", Command::kInfo},
+      {"tokenize", Command::kTokenize},
+      {"classify", Command::kClassify},
+      {"embed", Command::kEmbed},
+      {"fill-mask", Command::kFillMask},
+      {"bench", Command::kBench},
+      {"ner", Command::kNer},
+      {"qa", Command::kQa},
+      {"rerank", Command::kRerank},
   };
   for (const auto& c : kCommands) {
     if (std::strcmp(word, c.name) == 0) {
@@ -128,7 +157,10 @@ bool Apply(const OptionSpec& spec, const char* value, Options* o, std::string* e
       }
       return true;
     case Opt::kJsonl: o->jsonl = true; return true;
-    case Opt::kTopK: return number(1, 64, &o->top_k);
+    case Opt::kTopK:
+      o->has_top_k = true;
+      // rerank: any number of results (at most the passages there are).
+      return number(1, o->command == Command::kRerank ? UINT32_MAX : kMaxTopK, &o->top_k);
     case Opt::kPooling:
       if (std::strcmp(value, "cls") == 0) {
         o->pooling = EMBERT_POOLING_CLS;
@@ -145,6 +177,27 @@ bool Apply(const OptionSpec& spec, const char* value, Options* o, std::string* e
     case Opt::kSeqLen: o->has_seq_len = true; return number(3, kMaxSeqLenLimit, &o->seq_len);
     case Opt::kIterations: return number(1, kMaxIterations, &o->iterations);
     case Opt::kWarmup: return number(0, kMaxIterations, &o->warmup);
+    case Opt::kAggregation:
+      if (!ParseAggregation(value, &o->aggregation)) {
+        *error = "invalid value " + Quoted(value) + " for --aggregation: expected none, simple, first, average or max";
+        return false;
+      }
+      return true;
+    case Opt::kQuestion:
+      o->has_question = true;
+      o->question = value;
+      return true;
+    case Opt::kContext:
+      o->has_context = true;
+      o->context = value;
+      return true;
+    case Opt::kMaxAnswerLen: o->has_max_answer_len = true; return number(1, kMaxSeqLenLimit, &o->max_answer_len);
+    case Opt::kDocStride: o->has_doc_stride = true; return number(0, kMaxSeqLenLimit, &o->doc_stride);
+    case Opt::kMaxDocumentTokens: return number(1, kMaxDocumentTokensLimit, &o->max_document_tokens);
+    case Opt::kQuery:
+      o->has_query = true;
+      o->query = value;
+      return true;
   }
   *error = "internal error: unhandled option " + name;
   return false;
@@ -167,6 +220,30 @@ bool Validate(const Options& o, std::string* error) {
       return false;
     }
   }
+  if (o.command == Command::kQa) {
+    if (o.has_input) {
+      if (o.has_question || o.has_context) {
+        *error = "qa: --question and --context go without --input (each --input line is question<TAB>context)";
+        return false;
+      }
+    } else if (!o.has_question) {
+      *error = "qa: --question is required (or --input FILE of question<TAB>context lines)";
+      return false;
+    } else if (!o.has_context) {
+      *error = "qa: --context is required (or --input FILE of question<TAB>context lines)";
+      return false;
+    }
+  }
+  if (o.command == Command::kRerank) {
+    if (!o.has_query) {
+      *error = "rerank: --query is required";
+      return false;
+    }
+    if (!o.has_input) {
+      *error = "rerank: --input PASSAGES is required (one passage per line, '-': standard input)";
+      return false;
+    }
+  }
   if (o.command == Command::kBench && o.has_seq_len && o.has_max_seq_len && o.seq_len > o.max_seq_len) {
     *error =
         "bench: --seq-len " + std::to_string(o.seq_len) + " exceeds --max-seq-len " + std::to_string(o.max_seq_len);
@@ -185,11 +262,34 @@ const char* CommandName(Command command) {
     case Command::kEmbed: return "embed";
     case Command::kFillMask: return "fill-mask";
     case Command::kBench: return "bench";
+    case Command::kNer: return "ner";
+    case Command::kQa: return "qa";
+    case Command::kRerank: return "rerank";
   }
   return "?";
 }
 
 bool ReadsText(Command command) { return (kTextCommands & Bit(command)) != 0; }
+
+bool SplitsPairs(Command command) { return ((kPairCommands | Bit(Command::kQa)) & Bit(command)) != 0; }
+
+bool ParseAggregation(const char* text, embert_aggregation* out) {
+  static const struct {
+    const char* name;
+    embert_aggregation value;
+  } kAggregations[] = {
+      {"none", EMBERT_AGGREGATION_NONE},   {"simple", EMBERT_AGGREGATION_SIMPLE},
+      {"first", EMBERT_AGGREGATION_FIRST}, {"average", EMBERT_AGGREGATION_AVERAGE},
+      {"max", EMBERT_AGGREGATION_MAX},
+  };
+  for (const auto& a : kAggregations) {
+    if (std::strcmp(text, a.name) == 0) {
+      *out = a.value;
+      return true;
+    }
+  }
+  return false;
+}
 
 bool ParseUint32(const char* text, uint32_t min, uint32_t max, uint32_t* out) {
   if (text == nullptr || text[0] < '0' || text[0] > '9') return false;  // no sign, no space
@@ -284,27 +384,49 @@ Commands:
   embed       print a sentence embedding for each input
   fill-mask   print the most likely tokens for every [MASK] of each input
   bench       time runs of the encoder on synthetic token ids
+  ner         print the named entities of each input (token classification head)
+  qa          print the answers to a question found in a context (extractive
+              question answering head)
+  rerank      print passages sorted by relevance to a query (cross-encoder:
+              sequence classification head on query/passage pairs)
 
-Input (tokenize, classify, embed, fill-mask; exactly one of --text / --input):
+Input (tokenize, classify, embed, fill-mask, ner; exactly one of --text / --input):
   --text T            one input text
-  --pair T2           the second text of a sentence pair (with --text)
+  --pair T2           the second text of a sentence pair (with --text; not ner)
   --input FILE        one input per line ('-': standard input); a TAB in a line
-                      separates a sentence pair; trailing \n and \r are removed
+                      separates a sentence pair (ner: the whole line is the
+                      text); trailing \n and \r are removed
+
+qa: --question Q --context C, or --input FILE of question<TAB>context lines.
+rerank: --query Q --input PASSAGES, one passage per line.
 
 Options:
   --model FILE        the .embert model (required)
   --max-seq-len N     longest input in tokens, [CLS]/[SEP] included
-                      (default: the model's maximum); longer inputs are truncated
+                      (default: the model's maximum; qa: 384 capped at it);
+                      longer inputs are truncated (qa: a window's length)
   --threads N         threads of the compute engine (default 1)
   --engine E          auto | reference | xnnpack (default auto)
   --jsonl             one JSON object per input line (info: compact JSON)
   --top-k K           fill-mask: predictions per [MASK], 1..64 (default 5)
+                      qa: answers per question, 1..64 (default 1)
+                      rerank: results kept, >= 1 (default: all)
   --pooling P         embed: cls | mean | cls-raw (default cls)
   --normalize         embed: L2-normalise the embedding
   --seq-len N         bench: tokens per run, >= 3 (default: --max-seq-len, or
                       128 capped at the model's maximum)
   --iterations K      bench: timed runs (default 20)
   --warmup W          bench: untimed runs first (default 3)
+  --aggregation A     ner: none | simple | first | average | max (default simple)
+  --question Q        qa: the question
+  --context C         qa: the text to find the answer in
+  --max-answer-len N  qa: longest answer in tokens (default 15)
+  --doc-stride S      qa: tokens shared by consecutive windows of a long context
+                      (default min(128, max-seq-len / 2))
+  --max-document-tokens N
+                      qa: longest context in tokens, cut beyond (default
+                      4 x max-seq-len)
+  --query Q           rerank: the query
   -h, --help          this text
   --version           library and schema versions
 

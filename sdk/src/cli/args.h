@@ -9,12 +9,16 @@
 
 namespace embert_cli {
 
-enum class Command { kInfo, kTokenize, kClassify, kEmbed, kFillMask, kBench };
+enum class Command { kInfo, kTokenize, kClassify, kEmbed, kFillMask, kBench, kNer, kQa, kRerank };
 
 const char* CommandName(Command command);
 
 // True for the commands that read texts (--text / --input).
 bool ReadsText(Command command);
+
+// True when a TAB in an --input line separates two texts (sentence pairs,
+// qa's question<TAB>context); for ner and rerank a line is one text.
+bool SplitsPairs(Command command);
 
 struct Options {
   Command command = Command::kInfo;
@@ -33,7 +37,8 @@ struct Options {
   embert_engine engine = EMBERT_ENGINE_AUTO;
   bool jsonl = false;
 
-  uint32_t top_k = 5;                           // fill-mask
+  bool has_top_k = false;
+  uint32_t top_k = 5;                           // fill-mask (qa: 1, rerank: all when !has_top_k)
   embert_pooling pooling = EMBERT_POOLING_CLS;  // embed
   bool normalize = false;                       // embed
 
@@ -41,7 +46,25 @@ struct Options {
   uint32_t seq_len = 0;
   uint32_t iterations = 20;
   uint32_t warmup = 3;
+
+  embert_aggregation aggregation = EMBERT_AGGREGATION_SIMPLE;  // ner
+
+  bool has_question = false;  // qa
+  std::string question;
+  bool has_context = false;
+  std::string context;
+  bool has_max_answer_len = false;
+  uint32_t max_answer_len = 0;
+  bool has_doc_stride = false;
+  uint32_t doc_stride = 0;
+  uint32_t max_document_tokens = 0;  // 0: the SDK's default (4 x max_seq_len)
+
+  bool has_query = false;  // rerank
+  std::string query;
 };
+
+// qa's default --max-seq-len (Hugging Face's pipeline), capped at the model's.
+constexpr uint32_t kQaDefaultMaxSeqLen = 384;
 
 enum class ParseResult {
   kRun,      // `options` is complete and valid
@@ -51,6 +74,9 @@ enum class ParseResult {
 };
 
 ParseResult ParseArgs(int argc, const char* const* argv, Options* options, std::string* error);
+
+// "none", "simple", "first", "average" or "max".
+bool ParseAggregation(const char* text, embert_aggregation* out);
 
 // Parses a decimal integer in [min, max]: digits only (no sign, no spaces, no
 // trailing characters), no overflow.

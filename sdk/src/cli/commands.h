@@ -12,6 +12,9 @@ int RunClassify(const Options& options);
 int RunEmbed(const Options& options);
 int RunFillMask(const Options& options);
 int RunBench(const Options& options);
+int RunNer(const Options& options);
+int RunQa(const Options& options);
+int RunRerank(const Options& options);
 
 }  // namespace embert_cli
 

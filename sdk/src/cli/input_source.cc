@@ -10,12 +10,12 @@
 
 namespace embert_cli {
 
-TextInput SplitLine(std::string line, size_t line_number) {
+TextInput SplitLine(std::string line, size_t line_number, bool split_pair) {
   if (!line.empty() && line.back() == '\n') line.pop_back();
   while (!line.empty() && line.back() == '\r') line.pop_back();
   TextInput input;
   input.line = line_number;
-  const size_t tab = line.find('\t');
+  const size_t tab = split_pair ? line.find('\t') : std::string::npos;
   if (tab == std::string::npos) {
     input.text = std::move(line);
   } else {
@@ -33,6 +33,14 @@ InputSource::~InputSource() {
 }
 
 bool InputSource::Open(const Options& options) {
+  split_pairs_ = SplitsPairs(options.command);
+  if (options.command == Command::kQa && !options.has_input) {
+    single_ = true;
+    single_input_.text = options.question;
+    single_input_.has_pair = true;
+    single_input_.pair = options.context;
+    return true;
+  }
   if (options.has_text) {
     single_ = true;
     single_input_.text = options.text;
@@ -73,7 +81,7 @@ bool InputSource::Next(TextInput* out) {
     }
     return false;
   }
-  *out = SplitLine(std::string(buffer_, static_cast<size_t>(n)), ++line_);
+  *out = SplitLine(std::string(buffer_, static_cast<size_t>(n)), ++line_, split_pairs_);
   return true;
 }
 

@@ -1,5 +1,6 @@
-// The inputs of the text commands: one --text (and --pair), or the lines of
-// an --input file or standard input.
+// The inputs of the text commands: one --text (and --pair), qa's --question
+// and --context (as text and pair), or the lines of an --input file or
+// standard input.
 #ifndef EMBERT_CLI_INPUT_SOURCE_H_
 #define EMBERT_CLI_INPUT_SOURCE_H_
 
@@ -19,8 +20,9 @@ struct TextInput {
 };
 
 // Removes one trailing "\n" and then any trailing "\r" characters of a line,
-// and splits it at its first TAB into a sentence pair.
-TextInput SplitLine(std::string line, size_t line_number);
+// and splits it at its first TAB into a sentence pair (unless !split_pair:
+// then the whole line is the text).
+TextInput SplitLine(std::string line, size_t line_number, bool split_pair = true);
 
 class InputSource {
  public:
@@ -47,6 +49,7 @@ class InputSource {
   bool single_ = false;
   bool single_done_ = false;
   bool failed_ = false;
+  bool split_pairs_ = true;
   TextInput single_input_;
   std::string name_;
   size_t line_ = 0;

@@ -36,7 +36,7 @@ LineResult NonFiniteResult() {
   return r;
 }
 
-int RunLines(Session& session, const Options& options, const LineTask& task) {
+int RunLines(Session& session, const Options& options, const LineTask& task, bool tokenize) {
   InputSource source;
   if (!source.Open(options)) return kExitRuntimeError;
   const bool flush_each = options.has_input && options.input == "-";
@@ -48,9 +48,11 @@ int RunLines(Session& session, const Options& options, const LineTask& task) {
   while (source.Next(&input)) {
     out.clear();
     LineResult result;
-    result.status =
-        embert_tokenize(ctx, input.text.data(), input.text.size(), input.has_pair ? input.pair.data() : nullptr,
-                        input.has_pair ? input.pair.size() : 0);
+    if (tokenize) {
+      result.status =
+          embert_tokenize(ctx, input.text.data(), input.text.size(), input.has_pair ? input.pair.data() : nullptr,
+                          input.has_pair ? input.pair.size() : 0);
+    }
     if (result.ok()) result = task(session, input, &out);
 
     if (!result.ok()) {

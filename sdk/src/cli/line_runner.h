@@ -36,8 +36,10 @@ using LineTask = std::function<LineResult(Session& session, const TextInput& inp
 // Prints the error and returns false on failure.
 bool OpenSession(const Options& options, Session* session);
 
-// Runs `task` on every input; returns the exit status.
-int RunLines(Session& session, const Options& options, const LineTask& task);
+// Runs `task` on every input; returns the exit status. With tokenize (the
+// default) each input is first given to embert_tokenize (text and pair);
+// without, the task reads the input's texts itself (qa).
+int RunLines(Session& session, const Options& options, const LineTask& task, bool tokenize = true);
 
 // Helpers for tasks.
 bool AllFinite(const float* values, size_t count);

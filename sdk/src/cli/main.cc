@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
     case Command::kEmbed: return RunEmbed(options);
     case Command::kFillMask: return RunFillMask(options);
     case Command::kBench: return RunBench(options);
+    case Command::kNer: return RunNer(options);
+    case Command::kQa: return RunQa(options);
+    case Command::kRerank: return RunRerank(options);
   }
   return kExitRuntimeError;
 }
