@@ -95,6 +95,75 @@ TEST(ParseArgs, CommandSpecificOptions) {
   EXPECT_TRUE(o.has_text);
 }
 
+TEST(ParseArgs, NerQaRerank) {
+  Options o;
+  std::string e;
+  ASSERT_EQ(Parse({"ner", "--model", "m", "--text", "Miles Davis", "--aggregation", "max", "--jsonl"}, &o, &e),
+            ParseResult::kRun)
+      << e;
+  EXPECT_EQ(o.command, Command::kNer);
+  EXPECT_EQ(o.aggregation, EMBERT_AGGREGATION_MAX);
+  ASSERT_EQ(Parse({"ner", "--model", "m", "--input", "-"}, &o, &e), ParseResult::kRun) << e;
+  EXPECT_EQ(o.aggregation, EMBERT_AGGREGATION_SIMPLE) << "simple is the default";
+
+  ASSERT_EQ(Parse({"qa", "--model", "m", "--question", "who?", "--context", "Miles."}, &o, &e), ParseResult::kRun) << e;
+  EXPECT_EQ(o.command, Command::kQa);
+  EXPECT_EQ(o.question, "who?");
+  EXPECT_EQ(o.context, "Miles.");
+  EXPECT_FALSE(o.has_top_k || o.has_max_answer_len || o.has_doc_stride || o.has_max_seq_len)
+      << "unset: the SDK's defaults apply";
+  EXPECT_EQ(o.max_document_tokens, 0u);
+  ASSERT_EQ(Parse({"qa", "--model", "m", "--input", "f", "--top-k", "64", "--max-answer-len=30", "--doc-stride", "0",
+                   "--max-seq-len", "256", "--max-document-tokens", "4096"},
+                  &o, &e),
+            ParseResult::kRun)
+      << e;
+  EXPECT_TRUE(o.has_top_k);
+  EXPECT_EQ(o.top_k, 64u);
+  EXPECT_TRUE(o.has_max_answer_len);
+  EXPECT_EQ(o.max_answer_len, 30u);
+  EXPECT_TRUE(o.has_doc_stride);
+  EXPECT_EQ(o.doc_stride, 0u);
+  EXPECT_EQ(o.max_seq_len, 256u);
+  EXPECT_EQ(o.max_document_tokens, 4096u);
+  // An empty question or context is the SDK's to judge, not a usage error.
+  ASSERT_EQ(Parse({"qa", "--model", "m", "--question", "", "--context", ""}, &o, &e), ParseResult::kRun) << e;
+
+  ASSERT_EQ(Parse({"rerank", "--model", "m", "--query", "jazz", "--input", "p.txt"}, &o, &e), ParseResult::kRun) << e;
+  EXPECT_EQ(o.command, Command::kRerank);
+  EXPECT_EQ(o.query, "jazz");
+  EXPECT_FALSE(o.has_top_k) << "rerank keeps every passage by default";
+  ASSERT_EQ(Parse({"rerank", "--model", "m", "--query", "q", "--input", "-", "--top-k", "1000"}, &o, &e),
+            ParseResult::kRun)
+      << e;
+  EXPECT_EQ(o.top_k, 1000u) << "rerank's --top-k is not capped at 64";
+}
+
+TEST(ParseArgs, LinesSplitAtTabsOnlyWherePairsMeanSomething) {
+  EXPECT_TRUE(SplitsPairs(Command::kClassify));
+  EXPECT_TRUE(SplitsPairs(Command::kTokenize));
+  EXPECT_TRUE(SplitsPairs(Command::kQa));
+  EXPECT_FALSE(SplitsPairs(Command::kNer));
+  EXPECT_FALSE(SplitsPairs(Command::kRerank));
+}
+
+TEST(ParseArgs, Aggregations) {
+  embert_aggregation a = EMBERT_AGGREGATION_MAX;
+  const struct {
+    const char* name;
+    embert_aggregation value;
+  } kCases[] = {{"none", EMBERT_AGGREGATION_NONE},
+                {"simple", EMBERT_AGGREGATION_SIMPLE},
+                {"first", EMBERT_AGGREGATION_FIRST},
+                {"average", EMBERT_AGGREGATION_AVERAGE},
+                {"max", EMBERT_AGGREGATION_MAX}};
+  for (const auto& c : kCases) {
+    EXPECT_TRUE(ParseAggregation(c.name, &a)) << c.name;
+    EXPECT_EQ(a, c.value) << c.name;
+  }
+  for (const char* bad : {"", "Simple", "avg", "mean", "max "}) EXPECT_FALSE(ParseAggregation(bad, &a)) << bad;
+}
+
 TEST(ParseArgs, HelpAndVersion) {
   Options o;
   std::string e;
@@ -104,6 +173,10 @@ TEST(ParseArgs, HelpAndVersion) {
   EXPECT_EQ(Parse({"classify", "--help"}, &o, &e), ParseResult::kHelp);
   EXPECT_EQ(Parse({"--version"}, &o, &e), ParseResult::kVersion);
   EXPECT_NE(std::string(UsageText()).find("Usage: embert"), std::string::npos);
+  for (const char* word : {"ner", "qa", "rerank", "--aggregation", "--question", "--context", "--max-answer-len",
+                           "--doc-stride", "--max-document-tokens", "--query"}) {
+    EXPECT_NE(std::string(UsageText()).find(word), std::string::npos) << word;
+  }
 }
 
 struct BadCase {
@@ -146,6 +219,36 @@ TEST(ParseArgs, UsageErrors) {
       {{"bench", "--model", "m", "--iterations", "0"}, "--iterations"},
       {{"bench", "--model", "m", "--seq-len", "64", "--max-seq-len", "32"}, "exceeds --max-seq-len"},
       {{"--version", "extra"}, "--version"},
+      // ner
+      {{"ner", "--model", "m"}, "exactly one of --text and --input"},
+      {{"ner", "--model", "m", "--text", "a", "--aggregation", "mean"}, "invalid value 'mean' for --aggregation"},
+      {{"ner", "--model", "m", "--text", "a", "--aggregation", ""}, "--aggregation"},
+      {{"ner", "--model", "m", "--text", "a", "--pair", "b"}, "does not apply"},
+      {{"ner", "--model", "m", "--text", "a", "--top-k", "3"}, "does not apply"},
+      {{"classify", "--model", "m", "--text", "a", "--aggregation", "simple"}, "does not apply"},
+      // qa
+      {{"qa", "--model", "m", "--context", "c"}, "--question is required"},
+      {{"qa", "--model", "m", "--question", "q"}, "--context is required"},
+      {{"qa", "--model", "m"}, "--question is required"},
+      {{"qa", "--model", "m", "--input", "f", "--question", "q"}, "go without --input"},
+      {{"qa", "--model", "m", "--input", "f", "--context", "c"}, "go without --input"},
+      {{"qa", "--model", "m", "--question", "q", "--context", "c", "--top-k", "0"}, "invalid value '0' for --top-k"},
+      {{"qa", "--model", "m", "--question", "q", "--context", "c", "--top-k", "65"}, "--top-k"},
+      {{"qa", "--model", "m", "--question", "q", "--context", "c", "--max-answer-len", "0"}, "--max-answer-len"},
+      {{"qa", "--model", "m", "--question", "q", "--context", "c", "--doc-stride", "-1"}, "--doc-stride"},
+      {{"qa", "--model", "m", "--question", "q", "--context", "c", "--max-document-tokens", "0"},
+       "--max-document-tokens"},
+      {{"qa", "--model", "m", "--question", "q", "--context", "c", "--text", "t"}, "does not apply"},
+      {{"qa", "--model", "m", "--question", "q", "--context", "c", "--pair", "t"}, "does not apply"},
+      {{"qa", "--model", "m", "--question", "q", "--question", "r", "--context", "c"}, "more than once"},
+      {{"classify", "--model", "m", "--text", "a", "--question", "q"}, "does not apply"},
+      // rerank
+      {{"rerank", "--model", "m", "--input", "p"}, "--query is required"},
+      {{"rerank", "--model", "m", "--query", "q"}, "--input PASSAGES is required"},
+      {{"rerank", "--model", "m", "--query", "q", "--input", "p", "--top-k", "0"}, "invalid value '0' for --top-k"},
+      {{"rerank", "--model", "m", "--query", "q", "--input", "p", "--text", "t"}, "does not apply"},
+      {{"rerank", "--model", "m", "--query", "q", "--input", "p", "--aggregation", "max"}, "does not apply"},
+      {{"qa", "--model", "m", "--question", "q", "--context", "c", "--query", "q"}, "does not apply"},
   };
   for (const BadCase& c : cases) {
     Options o;
@@ -241,6 +344,11 @@ TEST(SplitLine, StripsLineEndsAndSplitsPairs) {
   EXPECT_EQ(in.text, "no newline");
   in = SplitLine("inner\rcr\n", 1);
   EXPECT_EQ(in.text, "inner\rcr");
+  // ner and rerank: a line is one text, TABs included.
+  in = SplitLine("Miles\tDavis\r\n", 2, /*split_pair=*/false);
+  EXPECT_EQ(in.text, "Miles\tDavis");
+  EXPECT_FALSE(in.has_pair);
+  EXPECT_EQ(in.line, 2u);
 }
 
 TEST(Arena, RoundsUpToTheAlignment) {

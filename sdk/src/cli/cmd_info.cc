@@ -87,6 +87,10 @@ int RunInfo(const Options& options) {
   w.Key("pooler").Bool(session.Property(EMBERT_MODEL_HAS_POOLER) != 0);
   w.Key("masked_lm").Bool(session.Property(EMBERT_MODEL_HAS_MASKED_LM) != 0);
   w.Key("next_sentence").Bool(session.Property(EMBERT_MODEL_HAS_NEXT_SENTENCE) != 0);
+  const uint32_t num_token_labels = session.Property(EMBERT_MODEL_NUM_TOKEN_LABELS);
+  w.Key("token_classifier").Bool(num_token_labels > 0);
+  w.Key("num_token_labels").Uint(num_token_labels);
+  w.Key("question_answering").Bool(session.Property(EMBERT_MODEL_HAS_QUESTION_ANSWERING) != 0);
   w.EndObject();
 
   w.Key("labels").BeginArray();
@@ -95,6 +99,18 @@ int RunInfo(const Options& options) {
     const embert_status s = embert_model_label(model, i, &label);
     if (s != EMBERT_STATUS_OK || label == nullptr) {
       PrintStatusError("label", s, "");
+      return kExitRuntimeError;
+    }
+    w.String(label);
+  }
+  w.EndArray();
+
+  w.Key("token_labels").BeginArray();
+  for (uint32_t i = 0; i < num_token_labels; ++i) {
+    const char* label = nullptr;
+    const embert_status s = embert_model_token_label(model, i, &label);
+    if (s != EMBERT_STATUS_OK || label == nullptr) {
+      PrintStatusError("token label", s, "");
       return kExitRuntimeError;
     }
     w.String(label);
