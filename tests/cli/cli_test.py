@@ -3,6 +3,7 @@
 
     cli_test.py --embert build/bin/embert                    usage and load errors
     cli_test.py --embert build/bin/embert --model M.embert   every command on M
+    cli_test.py ... --model M.embert --expect-head ner|qa      and M must have that head
 
 Prints one line per failed check and "N passed, N failed"; exits 1 on failure.
 """
@@ -75,7 +76,8 @@ def test_usage(embert, tmp):
         r = Run(embert, args)
         expect(r, 0, what=" ".join(args))
         check(r.out.startswith("Usage: embert"), f"{args}: usage on stdout\n{r}")
-        for cmd in ("info", "tokenize", "classify", "embed", "fill-mask", "bench"):
+        for cmd in ("info", "tokenize", "classify", "embed", "fill-mask", "bench", "ner", "qa", "rerank",
+                    "--aggregation", "--question", "--context", "--max-answer-len", "--doc-stride", "--query"):
             check(cmd in r.out, f"usage mentions {cmd}")
 
     r = Run(embert, ["--version"])
@@ -106,6 +108,21 @@ def test_usage(embert, tmp):
         (["bench", "--model", model, "--seq-len", "1e3"], "--seq-len"),
         (["info", "--model", model, "--model", model], "more than once"),
         (["info", "--model", model, "--jsonl=1"], "takes no value"),
+        (["ner", "--model", model], "exactly one of --text and --input"),
+        (["ner", "--model", model, "--text", "a", "--aggregation", "mean"], "invalid value 'mean' for --aggregation"),
+        (["ner", "--model", model, "--text", "a", "--pair", "b"], "does not apply"),
+        (["qa", "--model", model, "--context", "c"], "--question is required"),
+        (["qa", "--model", model, "--question", "q"], "--context is required"),
+        (["qa", "--model", model, "--input", "f", "--question", "q"], "without --input"),
+        (["qa", "--model", model, "--question", "q", "--context", "c", "--top-k", "0"],
+         "invalid value '0' for --top-k"),
+        (["qa", "--model", model, "--question", "q", "--context", "c", "--top-k", "65"], "--top-k"),
+        (["qa", "--model", model, "--question", "q", "--context", "c", "--max-answer-len", "0"], "--max-answer-len"),
+        (["qa", "--model", model, "--question", "q", "--context", "c", "--doc-stride", "x"], "--doc-stride"),
+        (["rerank", "--model", model, "--input", "p"], "--query is required"),
+        (["rerank", "--model", model, "--query", "q"], "--input PASSAGES is required"),
+        (["rerank", "--model", model, "--query", "q", "--input", "p", "--top-k", "0"], "invalid value '0' for --top-k"),
+        (["rerank", "--model", model, "--query", "q", "--text", "p"], "does not apply"),
     ]
     for args, message in bad:
         r = Run(embert, args)
@@ -359,10 +376,252 @@ def test_bench(embert, model, info):
     expect(r, 1, "--seq-len", "bench longer than the model allows")
 
 
+def write_bytes(tmp, name, data):
+    path = os.path.join(tmp, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def test_ner(embert, model, info, tmp, expect_head):
+    heads = info["heads"]
+    has_head = heads.get("token_classifier", False)
+    if expect_head:
+        check(has_head, f"{model} has a token classification head (bert-convert support for it)")
+    if not has_head:
+        r = Run(embert, ["ner", "--model", model, "--text", "Miles Davis"])
+        expect(r, 1, "no token classification head", "ner without the head")
+        check(r.out == "", f"ner without the head prints nothing\n{r}")
+        return
+    tags = info.get("token_labels", [])
+    check(len(tags) == heads["num_token_labels"] and all(isinstance(t, str) and t for t in tags),
+          f"info: one token label per logit: {tags}")
+    groups = {t[2:] if t[:2] in ("B-", "I-") else t for t in tags}
+    texts = ["play some jazz by miles davis in paris", 'Caf\u00e9 Zo\u00eb in Z\u00fcrich \u4e2d\u6587 "quoted" \\ back',
+             "", "a", "unwanted running " * 8]
+    found = 0
+    for aggregation in (None, "none", "simple", "first", "average", "max"):
+        for text in texts:
+            args = ["ner", "--model", model, "--text", text, "--jsonl"]
+            if aggregation is not None:
+                args += ["--aggregation", aggregation]
+            r = Run(embert, args)
+            if not expect(r, 0, what=f"ner --aggregation {aggregation} {text!r}"):
+                continue
+            (o,) = r.json_lines()
+            check(set(o) == {"entities"} and isinstance(o["entities"], list), f"ner object: {o}")
+            b = text.encode("utf-8")
+            begin = 0
+            for e in o["entities"]:
+                found += 1
+                if not check(set(e) == {"label", "text", "begin", "end", "score"}, f"entity keys: {e}"):
+                    continue
+                check(0 <= e["begin"] <= e["end"] <= len(b), f"entity inside the text: {e} in {text!r}")
+                check(e["begin"] >= begin, f"entities in text order: {o}")
+                begin = e["begin"]
+                check(e["text"] == b[e["begin"]:e["end"]].decode("utf-8"), f"text is text[begin:end]: {e}")
+                check(is_number(e["score"]) and 0 <= e["score"] <= 1, f"entity score: {e}")
+                if aggregation == "none":
+                    check(e["label"] in tags and e["label"] != "O", f"none: the label is a tag, not O: {e}")
+                else:
+                    check(e["label"] in groups and e["label"] != "O", f"entity group: {e} of {sorted(groups)}")
+            if aggregation is None and text == texts[0]:
+                default = o
+            if aggregation == "simple" and text == texts[0]:
+                check(o == default, "simple is the default aggregation")
+    check(found > 0, "the random token classifier tags something (labels change across tokens)")
+
+    # The human-readable line: LABEL "text" score; ...
+    r = Run(embert, ["ner", "--model", model, "--text", texts[1]])
+    j = Run(embert, ["ner", "--model", model, "--text", texts[1], "--jsonl"])
+    if expect(r, 0, what="ner human") and j.code == 0:
+        ents = j.json_lines()[0]["entities"]
+        want = "; ".join(f"{e['label']} {json.dumps(e['text'], ensure_ascii=False)} {e['score']:.3f}" for e in ents)
+        check(r.out == (want or "(no entities)") + "\n", f"human ner line, expected {want!r}\n{r}")
+
+    # --input: a line is one text (TABs included); a bad line fails alone.
+    path = write_bytes(tmp, "ner.txt", b"play jazz in paris\r\nmiles\tdavis\nbad \xff byte\n\n")
+    r = Run(embert, ["ner", "--model", model, "--input", path, "--jsonl"])
+    expect(r, 1, "line 3: invalid UTF-8", "ner --input with a bad line")
+    out = r.json_lines()
+    if check(len(out) == 4, f"ner: one output line per input line\n{r}"):
+        for i, text in ((0, "play jazz in paris"), (1, "miles\tdavis")):
+            one = Run(embert, ["ner", "--model", model, "--text", text, "--jsonl"])
+            check(one.code == 0 and out[i] == one.json_lines()[0], f"ner --input line {i + 1} equals --text\n{one}")
+        check(out[2].get("line") == 3 and out[2].get("status") == "invalid UTF-8", f"error object: {out[2]}")
+        check(out[3] == {"entities": []}, f"empty line: no entities: {out[3]}")
+    check("1 input line(s) failed" in r.err, f"failure count on stderr\n{r}")
+
+
+def test_qa(embert, model, info, tmp, expect_head):
+    has_head = info["heads"].get("question_answering", False)
+    if expect_head:
+        check(has_head, f"{model} has a question answering head (bert-convert support for it)")
+    if not has_head:
+        r = Run(embert, ["qa", "--model", model, "--question", "who?", "--context", "Miles Davis plays."])
+        expect(r, 1, "no extractive question answering head", "qa without the head")
+        check(r.out == "", f"qa without the head prints nothing\n{r}")
+        return
+    model_max = info["config"]["max_seq_len"]
+
+    def answers(run, context, k):
+        if run.code != 0:
+            return None
+        (o,) = run.json_lines()
+        check(set(o) == {"answers"} and 1 <= len(o["answers"]) <= k, f"qa object with 1..{k} answers: {o}")
+        b = context.encode("utf-8")
+        for a in o["answers"]:
+            if not check(set(a) == {"text", "begin", "end", "score"}, f"answer keys: {a}"):
+                return None
+            check(0 <= a["begin"] <= a["end"] <= len(b), f"answer inside the context: {a}")
+            check(a["text"] == b[a["begin"]:a["end"]].decode("utf-8"), f"text is context[begin:end]: {a}")
+            check(is_number(a["score"]) and 0 <= a["score"] <= 1, f"answer score: {a}")
+        scores = [a["score"] for a in o["answers"]]
+        check(scores == sorted(scores, reverse=True), f"best first: {scores}")
+        return o["answers"]
+
+    question = "who plays jazz in paris?"
+    context = "miles davis plays some jazz in paris. the weather is nice: caf\u00e9 \u4e2d."
+    r = Run(embert, ["qa", "--model", model, "--question", question, "--context", context, "--jsonl"])
+    expect(r, 0, what="qa")
+    best = answers(r, context, 1)
+    r = Run(embert, ["qa", "--model", model, "--question", question, "--context", context, "--jsonl", "--top-k", "5",
+                     "--max-answer-len", "4"])
+    expect(r, 0, what="qa --top-k 5")
+    five = answers(r, context, 5)
+    r = Run(embert, ["qa", "--model", model, "--question", question, "--context", context, "--top-k", "5"])
+    expect(r, 0, what="qa human")
+    r5 = Run(embert, ["qa", "--model", model, "--question", question, "--context", context, "--top-k", "5", "--jsonl"])
+    if r.code == 0 and r5.code == 0:
+        top = answers(r5, context, 5) or []
+        want = "; ".join(f"{json.dumps(a['text'], ensure_ascii=False)} {a['score']:.3f}" for a in top)
+        check(r.out == want + "\n", f"human qa line, expected {want!r}\n{r}")
+        check(best is not None and top[:1] == best, f"--top-k 1 is the best of --top-k 5: {best} vs {top[:1]}")
+    if five is not None:
+        check(all(len(a["text"].split()) <= 4 for a in five), f"--max-answer-len 4 tokens: {five}")
+
+    # A context longer than a window: several windows, stride as given or by default.
+    long_context = " ".join(["the weather in paris is nice", "miles davis plays some jazz"] * 20)
+    for extra in ([], ["--doc-stride", "8"], ["--doc-stride", "0"], ["--max-seq-len", str(min(48, model_max))]):
+        r = Run(embert, ["qa", "--model", model, "--question", question, "--context", long_context, "--jsonl",
+                         "--top-k", "3"] + extra)
+        expect(r, 0, what=f"qa long context {extra}")
+        answers(r, long_context, 3)
+    r = Run(embert, ["qa", "--model", model, "--question", question, "--context", long_context, "--jsonl",
+                     "--max-document-tokens", "16"])
+    expect(r, 0, "warning", "qa --max-document-tokens cuts the context, with a warning")
+    cut = answers(r, long_context, 1)
+    if cut:
+        check(cut[0]["end"] <= len("the weather in paris is nice miles davis plays some jazz the weather in"),
+              f"answers from the first 16 tokens only: {cut}")
+
+    # Clear errors, nothing crashes.
+    r = Run(embert, ["qa", "--model", model, "--question", question, "--context", long_context, "--doc-stride",
+                     str(model_max)])
+    expect(r, 1, "invalid argument", "qa --doc-stride not smaller than the window")
+    r = Run(embert, ["qa", "--model", model, "--question", question, "--context", ""])
+    expect(r, 1, "invalid argument", "qa with an empty context")
+    check(r.out == "", f"failed qa prints nothing without --jsonl\n{r}")
+    r = Run(embert, ["qa", "--model", model, "--question", "who " * model_max, "--context", context])
+    expect(r, 1, "sequence too long", "qa with a question longer than the window")
+    r = Run(embert, ["qa", "--model", model, "--question", question, "--context", context, "--max-seq-len",
+                     str(model_max + 1)])
+    expect(r, 1, "cannot", "qa --max-seq-len above the model's")
+
+    # --input: question<TAB>context lines; a line without a TAB fails alone.
+    path = write_bytes(tmp, "qa.txt", (question + "\t" + context + "\r\n" + "no tab on this line\n" +
+                                       "who?\tmiles\tdavis plays\n").encode("utf-8") + b"\xff?\tjazz\n" +
+                       (question + "\t\n").encode("utf-8"))
+    r = Run(embert, ["qa", "--model", model, "--input", path, "--jsonl"])
+    expect(r, 1, "line 2: expected question<TAB>context", "qa --input with a line without a TAB")
+    out = r.json_lines()
+    if check(len(out) == 5, f"qa: one output line per input line\n{r}"):
+        one = Run(embert, ["qa", "--model", model, "--question", question, "--context", context, "--jsonl"])
+        check(one.code == 0 and out[0] == one.json_lines()[0], f"qa --input line 1 equals the options\n{one}")
+        check(set(out[1]) == {"error", "line"} and out[1]["line"] == 2, f"no-TAB line's error object: {out[1]}")
+        check("answers" in out[2], f"a TAB inside the context is the context's: {out[2]}")
+        if "answers" in out[2]:
+            b = "miles\tdavis plays".encode("utf-8")
+            check(all(a["text"] == b[a["begin"]:a["end"]].decode() for a in out[2]["answers"]),
+                  f"offsets into the context after the first TAB: {out[2]}")
+        check(out[3].get("line") == 4 and out[3].get("status") == "invalid UTF-8", f"bad UTF-8 line: {out[3]}")
+        check(out[4].get("line") == 5 and out[4].get("status") == "invalid argument", f"empty context: {out[4]}")
+    check("3 input line(s) failed" in r.err, f"failure count on stderr\n{r}")
+    r = Run(embert, ["qa", "--model", model, "--input", path])
+    expect(r, 1, "line 2", "qa human mode with bad lines")
+    check(len(r.lines()) == 2, f"human mode: failed lines only on stderr\n{r}")
+
+
+def test_rerank(embert, model, info, tmp):
+    labels = info["labels"]
+    passages = ["play some jazz", "what is the weather in paris", "play some jazz", "book a table for two",
+                "caf\u00e9 \u4e2d \"quoted\" \\ back", "a\tpassage with a tab"]
+    path = write_bytes(tmp, "passages.txt", ("\r\n".join(passages) + "\n").encode("utf-8"))
+    query = "play music by miles davis"
+    if not labels:
+        r = Run(embert, ["rerank", "--model", model, "--query", query, "--input", path])
+        expect(r, 1, "no sequence classification head", "rerank without a classifier")
+        check(r.out == "", f"rerank without the head prints nothing\n{r}")
+        return
+    r = Run(embert, ["rerank", "--model", model, "--query", query, "--input", path, "--jsonl"])
+    if not expect(r, 0, what="rerank"):
+        return
+    check(len(r.lines()) == 1, f"rerank prints one object\n{r}")
+    (o,) = r.json_lines()
+    res = o.get("results", [])
+    check(set(o) == {"results"} and len(res) == len(passages), f"rerank: every passage once: {o}")
+    check(sorted(x["index"] for x in res) == list(range(len(passages))), f"indexes are the lines: {res}")
+    for x in res:
+        check(set(x) == {"index", "text", "score"} and x["text"] == passages[x["index"]], f"result: {x}")
+        check(is_number(x["score"]) and 0 <= x["score"] <= 1, f"score is a probability: {x}")
+    scores = [x["score"] for x in res]
+    check(scores == sorted(scores, reverse=True), f"best first: {scores}")
+    for a, b in zip(res, res[1:]):
+        if a["score"] == b["score"]:
+            check(a["index"] < b["index"], f"ties keep the input order: {res}")
+    # The score is the classifier's on the (query, passage) pair: the last
+    # label's probability (a sigmoid for one logit).
+    for x in res[:3]:
+        c = Run(embert, ["classify", "--model", model, "--text", query, "--pair", x["text"], "--jsonl"])
+        if c.code == 0 and "\t" not in x["text"]:
+            (c,) = c.json_lines()
+            want = c["probs"][-1] if len(labels) > 1 else 1 / (1 + math.exp(-c["logits"][0]))
+            check(abs(x["score"] - want) < 1e-5, f"rerank score {x['score']} = classify's {want}")
+
+    r = Run(embert, ["rerank", "--model", model, "--query", query, "--input", path, "--jsonl", "--top-k", "2"])
+    expect(r, 0, what="rerank --top-k 2")
+    check(r.code == 0 and r.json_lines()[0]["results"] == res[:2], f"--top-k 2 keeps the best two\n{r}")
+    r = Run(embert, ["rerank", "--model", model, "--query", query, "--input", path, "--top-k", "1000"])
+    expect(r, 0, what="rerank human")
+    want = "".join(f"{x['index']} {x['score']:.3f} {x['text']}\n" for x in res)
+    check(r.out == want, f"human rerank lines '<index> <score> <passage>', expected {want!r}\n{r}")
+    with open(path, "rb") as f:
+        data = f.read()
+    r = Run(embert, ["rerank", "--model", model, "--query", query, "--input", "-", "--jsonl"], stdin=data)
+    check(r.code == 0 and r.json_lines() == [o], f"--input - reads stdin like a file\n{r}")
+
+    # A bad passage fails its line only.
+    bad = write_bytes(tmp, "bad-passages.txt", b"play some jazz\nbad \xff byte\nbook a table for two\n")
+    r = Run(embert, ["rerank", "--model", model, "--query", query, "--input", bad, "--jsonl"])
+    expect(r, 1, "line 2: invalid UTF-8", "rerank with a bad passage")
+    if r.code == 1 and r.out:
+        (b,) = r.json_lines()
+        check(sorted(x["index"] for x in b["results"]) == [0, 2], f"the good passages are ranked: {b}")
+        check(b.get("errors") == [{"index": 1, "line": 2, "error": b["errors"][0]["error"], "status": "invalid UTF-8"}],
+              f"errors list the bad line: {b}")
+    check("1 input line(s) failed" in r.err, f"failure count on stderr\n{r}")
+    empty = write_bytes(tmp, "no-passages.txt", b"")
+    r = Run(embert, ["rerank", "--model", model, "--query", query, "--input", empty, "--jsonl"])
+    check(r.code == 0 and r.json_lines() == [{"results": []}], f"no passages: empty results\n{r}")
+    r = Run(embert, ["rerank", "--model", model, "--query", query, "--input", os.path.join(tmp, "nope.txt")])
+    expect(r, 1, "cannot open input", "rerank with a missing input file")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--embert", required=True)
     ap.add_argument("--model")
+    ap.add_argument("--expect-head", choices=["ner", "qa"], help="fail if the model lacks this head")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if a.model is None:
@@ -375,6 +634,9 @@ def main():
                 test_embed(a.embert, a.model, info)
                 test_fill_mask(a.embert, a.model, info)
                 test_bench(a.embert, a.model, info)
+                test_ner(a.embert, a.model, info, tmp, a.expect_head == "ner")
+                test_qa(a.embert, a.model, info, tmp, a.expect_head == "qa")
+                test_rerank(a.embert, a.model, info, tmp)
     print(f"{PASSED} passed, {FAILED} failed")
     return 1 if FAILED else 0
 
