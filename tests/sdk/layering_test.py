@@ -5,6 +5,7 @@ The SDK's layers (CONTRIBUTING.md, "Layers of the SDK"), lowest first:
 
     core -> memory -> format -> kernels / backend / tokenizer -> model
          -> context -> encoder -> api
+    core -> decode -> encoder   (the pure NER/QA decoding: core only)
 
 A file of a layer includes its own layer's headers, those of the layers below
 it (SDK_LAYERS: model reads tokenizer and format, not kernels or backend) and
@@ -32,6 +33,7 @@ import sys
 # transitively, theirs.
 SDK_LAYERS = {
     "core": [],
+    "decode": ["core"],
     "memory": ["core"],
     "format": ["memory"],
     "kernels": ["format"],
@@ -39,7 +41,7 @@ SDK_LAYERS = {
     "tokenizer": ["format"],
     "model": ["tokenizer"],
     "context": ["model", "kernels", "backend"],
-    "encoder": ["context"],
+    "encoder": ["context", "decode"],
     "api": ["encoder"],
 }
 # What may include the generated FlatBuffers schema (schema/embert_generated.h).
@@ -149,6 +151,8 @@ def self_test():
            ("sdk", "tokenizer", '#include "kernels/attention.h"'),
            ("sdk", "cli", '#include "core/status.h"'),
            ("sdk", "cli", '#include <model/model.h>'),
+           ("sdk", "decode", '#include "memory/arena.h"'),
+           ("sdk", "tokenizer", '#include "decode/entities.h"'),
            ("converter", "quantize", '#include "context/context.h"'),
            ("converter", "readers", '#include "import/bert_model.h"'),
            ("converter", "import", '#include "quantize/smoothing.h"'),
@@ -156,6 +160,8 @@ def self_test():
            ("converter", "write", '#include "convert/convert.h"')]
     good = [("sdk", "model", '#include "format/pack_layouts.h"'),
             ("sdk", "api", '#include "encoder/heads.h"'),
+            ("sdk", "encoder", '#include "decode/answers.h"'),
+            ("sdk", "api", '#include "decode/entities.h"'),
             ("sdk", "cli", '#include "embert/embert.h"'),
             ("sdk", "cli", '#include "args.h"'),
             ("converter", "write", '#include "format/pack_layouts.h"'),
