@@ -384,13 +384,14 @@ Commands:
   embed       print a sentence embedding for each input
   fill-mask   print the most likely tokens for every [MASK] of each input
   bench       time runs of the encoder on synthetic token ids
-  ner         print the named entities of each input (token classification head)
+  ner         print the named entities of each input (token classification
+              head)
   qa          print the answers to a question found in a context (extractive
               question answering head)
   rerank      print passages sorted by relevance to a query (cross-encoder:
               sequence classification head on query/passage pairs)
 
-Input (tokenize, classify, embed, fill-mask, ner; exactly one of --text / --input):
+Input (tokenize, classify, embed, fill-mask, ner: one of --text / --input):
   --text T            one input text
   --pair T2           the second text of a sentence pair (with --text; not ner)
   --input FILE        one input per line ('-': standard input); a TAB in a line
@@ -417,12 +418,13 @@ Options:
                       128 capped at the model's maximum)
   --iterations K      bench: timed runs (default 20)
   --warmup W          bench: untimed runs first (default 3)
-  --aggregation A     ner: none | simple | first | average | max (default simple)
+  --aggregation A     ner: none | simple | first | average | max
+                      (default simple)
   --question Q        qa: the question
   --context C         qa: the text to find the answer in
   --max-answer-len N  qa: longest answer in tokens (default 15)
-  --doc-stride S      qa: tokens shared by consecutive windows of a long context
-                      (default min(128, max-seq-len / 2))
+  --doc-stride S      qa: tokens shared by consecutive windows of a long
+                      context (default min(128, max-seq-len / 2))
   --max-document-tokens N
                       qa: longest context in tokens, cut beyond (default
                       4 x max-seq-len)
