@@ -109,6 +109,10 @@ void ApplyBertConfig(const json::Value& c, const std::string& path, ConfigDialec
                          "\" (expected gelu, gelu_new or relu)");
     }
   }
+  if (const json::Value* a = c.find("architectures");
+      a && a->is_array() && !a->as_array().empty() && a->as_array()[0].is_string()) {
+    m->architecture = a->as_array()[0].as_string();
+  }
   // Labels, ordered by id (JSON object order is whatever the writer chose).
   if (const json::Value* id2label = c.find("id2label"); id2label && id2label->is_object()) {
     std::map<long, std::string> byid;

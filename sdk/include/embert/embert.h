@@ -417,8 +417,11 @@ typedef struct embert_qa_options {
   size_t struct_size;
   uint32_t top_k;          /* answers wanted, 1..64; default 1 */
   uint32_t max_answer_len; /* longest answer in tokens; default 15 */
-  uint32_t doc_stride;     /* tokens shared by consecutive windows; default min(128, max_seq_len / 2) */
+  uint32_t doc_stride;     /* tokens shared by consecutive windows; default
+                            EMBERT_QA_DEFAULT_DOC_STRIDE: min(128, max_seq_len / 2) */
 } embert_qa_options;
+
+#define EMBERT_QA_DEFAULT_DOC_STRIDE 0xFFFFFFFFu
 
 void embert_qa_options_init(embert_qa_options* options);
 

@@ -448,6 +448,12 @@ LinearView ResolveClassifier(const embert_model& model) {
   return v;
 }
 
+Status CheckLinear(const embert_model& model, const schema::Linear* linear, const char* what, uint32_t out, uint32_t in,
+                   bool allow_int8, LinearView* view) {
+  LinearView unused;
+  return Checker(model).Linear(linear, what, out, in, allow_int8, view != nullptr ? view : &unused);
+}
+
 LinearView ResolveNextSentence(const embert_model& model) {
   LinearView v;
   (void)Checker(model).Linear(model.root->next_sentence()->dense(), "next_sentence.dense", 2, model.dims.hidden, false,
