@@ -147,6 +147,14 @@ embert_status embert_tokenize(embert_context* ctx, const char* text, size_t text
   if (ModelReleased(ctx)) return Report(ctx, Released());
   NewInput(ctx);
   if (text == nullptr && text_size != 0) return Report(ctx, InvalidNull("text"));
+  // The second text's tokens have type 1: a model trained with one token
+  // type (type_vocab_size 1) has no row for them, and transformers fails on
+  // such a pair too.
+  if (text_pair != nullptr && ctx->model->dims.type_vocab < 2) {
+    return Report(ctx,
+                  embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
+                                        "the model has one token type (type_vocab_size 1): it takes no text pair"));
+  }
   static const char kEmpty[1] = {0};
   embert::tok::EncodeOutput out;
   out.ids = ctx->input_ids;
