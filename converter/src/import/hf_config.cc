@@ -94,6 +94,17 @@ void ApplyBertConfig(const json::Value& c, const std::string& path, ConfigDialec
   k.intermediate_size = Dim(c, "intermediate_size", path);
   k.max_position_embeddings = Dim(c, "max_position_embeddings", path);
   k.type_vocab_size = Dim(c, "type_vocab_size", path);
+  // BertEmbeddings' nn.Embedding(vocab_size, hidden, padding_idx=pad_token_id):
+  // torch refuses a padding index outside the table ("Padding_idx must be
+  // within num_embeddings"), so transformers cannot build such a model.
+  if (const json::Value* p = c.find("pad_token_id"); p && p->is_number()) {
+    const double pad = p->as_number();
+    if (pad >= k.vocab_size || pad < -static_cast<double>(k.vocab_size)) {
+      throw ConvertError(path + ": pad_token_id " + std::to_string(static_cast<int64_t>(pad)) +
+                         " is outside the embedding table of vocab_size " + std::to_string(k.vocab_size) +
+                         " rows (transformers refuses it too: padding_idx must be within num_embeddings)");
+    }
+  }
   if (k.hidden_size % k.num_heads != 0) {
     throw ConvertError(path + ": num_attention_heads does not divide hidden_size");
   }
