@@ -32,7 +32,13 @@ void CheckArchitecture(const json::Value& c, const std::string& path, ConfigDial
   }
   const bool bert_arch = archs.rfind("Bert", 0) == 0;
   // Google's and MindSpore's files name no architecture: BERT is implied.
+  // So is it for a Hugging Face file whose tensors were recognised.
   const bool implied = dialect != ConfigDialect::kHuggingFace && type.empty() && archs.empty();
+  if (dialect == ConfigDialect::kHuggingFace && type.empty() && archs.empty()) {
+    throw ConvertError(path +
+                       ": names neither model_type nor architectures; bert-convert reads BERT (model_type "
+                       "\"bert\")");
+  }
   if (!(type == "bert" || (type.empty() && bert_arch) || implied)) {
     throw ConvertError(path + ": unsupported architecture (model_type \"" + type + "\", architectures [" + archs +
                        "]): bert-convert reads BERT (model_type \"bert\"); RoBERTa, ALBERT, "
@@ -46,6 +52,12 @@ void CheckArchitecture(const json::Value& c, const std::string& path, ConfigDial
 }
 
 }  // namespace
+
+bool NamesArchitecture(const json::Value& c) {
+  const json::Value* type = c.find("model_type");
+  const json::Value* archs = c.find("architectures");
+  return (type && type->is_string() && !type->as_string().empty()) || (archs && archs->is_array() && archs->size() > 0);
+}
 
 json::Value ReadConfigDocument(const std::string& path) {
   if (!(EndsWith(path, ".yaml") || EndsWith(path, ".yml"))) return ReadJson(path);
@@ -73,10 +85,6 @@ json::Value ReadConfigDocument(const std::string& path) {
   }
   if (!only) throw ConvertError(path + ": no BERT configuration (no mapping with hidden_size)");
   return *only;
-}
-
-void ReadHfConfig(const std::string& path, BertModel* m) {
-  ApplyBertConfig(ReadJson(path), path, ConfigDialect::kHuggingFace, m);
 }
 
 void ApplyBertConfig(const json::Value& c, const std::string& path, ConfigDialect dialect, BertModel* m) {
