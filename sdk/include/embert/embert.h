@@ -278,7 +278,10 @@ const char* embert_context_engine_description(const embert_context* context);
 /*
  * Tokenizes UTF-8 `text` (and `text_pair` when not NULL) as the model's BERT
  * tokenizer does: [CLS] A [SEP] (B [SEP]), token types 0 and 1. The texts are
- * read only during the call; they need no NUL terminator.
+ * read only during the call; they need no NUL terminator. Vocabulary entries
+ * beyond the model's embedding table (a vocab.txt longer than it) come out as
+ * [UNK]; a pair on a model with one token type (type_vocab_size 1) is
+ * EMBERT_STATUS_INVALID_ARGUMENT.
  */
 embert_status embert_tokenize(embert_context* context, const char* text, size_t text_size, const char* text_pair,
                               size_t text_pair_size);

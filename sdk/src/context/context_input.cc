@@ -49,6 +49,13 @@ uint32_t CodePoints(const char* text, uint32_t begin, uint32_t end) {
 Status TokenizeInput(embert_context* ctx, const char* a, size_t a_size, const char* b, size_t b_size) {
   ClearInput(ctx);
   if (a == nullptr && a_size != 0) return InvalidNull("text");
+  // The second text's tokens have type 1: a model trained with one token
+  // type (type_vocab_size 1) has no row for them, and transformers fails on
+  // such a pair too.
+  if (b != nullptr && ctx->model->dims.type_vocab < 2) {
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
+                         "the model has one token type (type_vocab_size 1): it takes no text pair");
+  }
   static const char kEmpty[1] = {0};
   if (a == nullptr) a = kEmpty;
   tok::EncodeOutput out;
