@@ -13,10 +13,11 @@ pipelines, with pipeline_ref.py's outputs for a fixed set of inputs.
 The encoder is make_random_bert.build's ("trained" scale); the vocabulary is a small
 English one embedded below (whole words, "##" pieces that split inflected forms into
 sub-words, single letters so that any ASCII word tokenizes, a few CJK characters), so
-the directory does not depend on files outside the repository. The NER classifier is
-centred and scaled on the hidden states of a few sentences (calibrate_ner) so that the
-per-token argmax changes from token to token, with a prior for "O" so that entities are
-separated by "O" as in real text.
+the directory does not depend on files outside the repository. The heads are not
+random: they are computed from the encoder's states on this file's inputs
+(calibrate_heads: principal directions, centred, logit std 2 or 3) so that labels, spans
+and scores change from input to input with margins that survive int8; the NER head adds a
+prior for "O".
 
 DIR/expected_tasks.json: {"task", "cases": [{"args": {...}, "output": {...}}]} where
 output is pipeline_ref.py's JSON for the inputs in args (ner: text and aggregation; qa:
@@ -74,12 +75,18 @@ NER_TEXTS = [
 ]
 QA_CASES = [
     ("who played in london?", "John Smith played in London with his team in the year 1990, and Anna Maria "
-     "visited the museum of Tokyo. The company Google was born in America, and Microsoft in the north."),
+     "visited the museum of Tokyo. The company Google was born in America, and Microsoft in the north. "
+     "Peter and Paul live in the old city of Berlin, where the river is very big and the people play music."),
     ("where is the museum?", "The museum is in Paris. Peter visited it in the first year; the city of "
      "Berlin has a bigger museum near the river, and Tokyo has three."),
     ("what city?", "London."),
     ("who is the king of england and france and germany and japan and america now?", "George, the king."),
 ]
+
+RERANK_QUERIES = ["what is the capital of france?", "who played in london?", "where is the museum?"]
+RERANK_PASSAGES = ["John Smith played in London.", "The capital of France is Paris.", "Paris",
+                   "Tokyo has a big museum near the river.", "The capital of France is Paris.",
+                   "Music, books and films.", ""]  # a repeated passage: equal scores keep input order
 
 
 def make_weights(a, rng):
@@ -88,34 +95,63 @@ def make_weights(a, rng):
                                no_pooler=a.task != "rerank", labels=1 if a.task == "rerank" else 0,
                                mlm=False, nsp=False)
     w = make_random_bert.build(ns, rng)
-    if a.task == "ner":
-        w["classifier.weight"] = rng.normal(0.0, 0.2, size=(len(NER_LABELS), a.hidden)).astype(np.float32)
-        w["classifier.bias"] = np.zeros(len(NER_LABELS), dtype=np.float32)
-    elif a.task == "qa":
-        w["qa_outputs.weight"] = rng.normal(0.0, 0.3, size=(2, a.hidden)).astype(np.float32)
-        w["qa_outputs.bias"] = rng.normal(0.0, 0.1, size=(2,)).astype(np.float32)
+    if a.task == "rerank":
+        # With BERT's N(0, 0.02) attention weights the [CLS] state hardly depends on the other
+        # tokens (its pooled output varies by ~1e-3 between inputs); larger value and output
+        # projections let the pair's content reach it, so that scores differ between passages.
+        for i in range(a.layers):
+            for m in ("attention.self.value", "attention.output.dense"):
+                w["bert.encoder.layer.%d.%s.weight" % (i, m)] *= np.float32(5.0)
     return w
 
 
-def calibrate_ner(config, w, vocab_path):
-    """Random hidden states share a large common component, so a random classifier gives
-    almost every token the same label. Centre and scale each label's logit over the
-    tokens of NER_TEXTS (mean 0, std 2) and add a prior (+1 for "O"), so that labels
-    change from token to token and entities are separated by "O" as in real text."""
+def principal_heads(feats, rows, rng, std=2.0):
+    """Head weights [rows, H] and bias whose logits over feats [N, H] have mean 0 and std
+    `std`, each a random mix of feats' 8 largest principal directions (whitened).
+
+    Random features share a large common component, so a random head gives almost every
+    input the same answer; and int8 errors are roughly isotropic, so a head that reads the
+    directions in which inputs differ most keeps the most margin against them."""
+    mu = feats.mean(0)
+    lam, vec = np.linalg.eigh(np.cov((feats - mu).T))
+    top = vec[:, ::-1][:, :8] / np.sqrt(lam[::-1][:8])
+    W = rng.normal(0.0, 1.0, size=(rows, top.shape[1])) @ top.T
+    z = (feats - mu) @ W.T
+    W *= (std / z.std(0))[:, None]
+    return W, -(mu @ W.T)
+
+
+def calibrate_heads(task, config, w, vocab_path, rng):
+    """Adds the head of `task` computed from the hidden states of this file's inputs:
+    ner: per-token states of NER_TEXTS, prior +1 for "O" so that entities are separated by
+    "O" as in real text; qa: states of QA contexts after their question; rerank: pooled
+    outputs of query/passage pairs."""
     import bert_ref
     import tokenizer_ref
     tok = tokenizer_ref.FullTokenizer(vocab_path)
     bert = bert_ref.Bert(config=config, weights=w)
-    hs = np.concatenate([bert.encode(tok.encode(t))[1:-1]
-                         for t in NER_TEXTS])  # without [CLS]/[SEP]: they are never entities
-    W = w["classifier.weight"].astype(np.float64)
-    z = hs @ W.T
-    scale = 2.0 / z.std(0)
-    W = W * scale[:, None]
-    prior = np.zeros(len(NER_LABELS))
-    prior[0] = 1.0
-    w["classifier.weight"] = W.astype(np.float32)
-    w["classifier.bias"] = (prior - z.mean(0) * scale).astype(np.float32)
+    if task == "ner":
+        feats = np.concatenate([bert.encode(tok.encode(t))[1:-1] for t in NER_TEXTS])  # [CLS]/[SEP] never count
+        W, b = principal_heads(feats, len(NER_LABELS), rng)
+        b[0] += 1.0
+        name = "classifier"
+    elif task == "qa":
+        feats = []
+        for q, c in QA_CASES:
+            ids, types_ = tok.encode_with_types(q, c, max_len=config["max_position_embeddings"])
+            feats.append(bert.encode(ids, types_)[types_.index(1):-1])
+        W, b = principal_heads(np.concatenate(feats), 2, rng, 3.0)
+        name = "qa_outputs"
+    else:
+        feats = []
+        for q in RERANK_QUERIES:
+            for p in RERANK_PASSAGES + NER_TEXTS:
+                ids, types_ = tok.encode_with_types(q, p, max_len=config["max_position_embeddings"])
+                feats.append(bert.pooled(bert.encode(ids, types_)))
+        W, b = principal_heads(np.array(feats), 1, rng)
+        name = "classifier"
+    w[name + ".weight"] = W.astype(np.float32)
+    w[name + ".bias"] = b.astype(np.float32)
 
 
 def make_config(a):
@@ -151,11 +187,8 @@ def expected_cases(task, pipes):
                     out = {"error": str(e)}
                 cases.append((args, out))
     else:
-        passages = ["John Smith played in London.", "The capital of France is Paris.", "Paris",
-                    "Tokyo has a big museum near the river.", "The capital of France is Paris.",
-                    "Music, books and films.", ""]
-        for query in ("what is the capital of france?", "who played in london?"):
-            cases.append(({"query": query, "passages": passages}, pipes.rerank(query, passages)))
+        for query in RERANK_QUERIES:
+            cases.append(({"query": query, "passages": RERANK_PASSAGES}, pipes.rerank(query, RERANK_PASSAGES)))
     return [{"args": a, "output": o} for a, o in cases]
 
 
@@ -181,8 +214,8 @@ def main():
         f.write("\n".join(vocab) + "\n")
     with open(os.path.join(a.out, "tokenizer_config.json"), "w") as f:
         json.dump({"do_lower_case": True, "model_max_length": a.max_pos}, f)
-    if a.task == "ner":
-        calibrate_ner(make_config(a), weights, os.path.join(a.out, "vocab.txt"))
+    calibrate_heads(a.task, make_config(a), weights, os.path.join(a.out, "vocab.txt"),
+                    np.random.default_rng(a.seed + 1))
     safetensors_io.save(os.path.join(a.out, "model.safetensors"), weights, "F32")
     if a.no_expected:
         return

@@ -251,6 +251,12 @@ def qa_window_inputs(tok, question, context, max_seq_len=384, doc_stride=128):
     return out
 
 
+def rank(scores, top_k=None):
+    """Indices by score, descending; equal scores keep input order (Python's stable sort)."""
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    return order if top_k is None else order[:top_k]
+
+
 # -- models -----------------------------------------------------------------------------
 
 class Pipelines:
@@ -292,10 +298,7 @@ class Pipelines:
 
     def rerank(self, query, passages, top_k=None):
         scores = self.rerank_scores(query, passages)
-        order = sorted(range(len(passages)), key=lambda i: -scores[i])  # stable
-        if top_k is not None:
-            order = order[:top_k]
-        return {"results": [{"index": i, "text": passages[i], "score": scores[i]} for i in order]}
+        return {"results": [{"index": i, "text": passages[i], "score": scores[i]} for i in rank(scores, top_k)]}
 
 
 def read_lines(path):
