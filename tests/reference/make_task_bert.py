@@ -114,7 +114,7 @@ def principal_heads(feats, rows, rng, std=2.0):
     directions in which inputs differ most keeps the most margin against them."""
     mu = feats.mean(0)
     lam, vec = np.linalg.eigh(np.cov((feats - mu).T))
-    top = vec[:, ::-1][:, :8] / np.sqrt(lam[::-1][:8])
+    top = vec[:, ::-1][:, :5] / np.sqrt(lam[::-1][:5])
     W = rng.normal(0.0, 1.0, size=(rows, top.shape[1])) @ top.T
     z = (feats - mu) @ W.T
     W *= (std / z.std(0))[:, None]

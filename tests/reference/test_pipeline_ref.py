@@ -98,6 +98,22 @@ def check_offsets(tmp):
     want = [("z", 0, 1, 0), ("##z", 1, 2, 0), ("[SEP]", 3, 8, 1), ("x", 9, 10, 2), ("y", 12, 13, 3), ("##z", 14, 15, 3)]
     got = tokenizer_ref.tokenize_with_offsets(tok, text)
     check("tokenizer offsets (special in text, NBSP, NUL removed)", got == want, "" if got == want else got)
+    # Hugging Face's own test of the fast tokenizer's offsets (characters; bytes here), with a
+    # vocabulary of exactly its tokens so that WordPiece splits the same way.
+    with open(os.path.join(HERE, "..", "data", "tokenizer", "hf-transformers-test_tokenization_bert.cases.json"),
+              encoding="utf-8") as f:
+        cases = [c for c in json.load(f)["cases"] if c["kind"] == "bert-base-uncased offsets (fast tokenizer)"]
+    for c in cases:
+        path = os.path.join(tmp, "hf_vocab.txt")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(tokenizer_ref.SPECIALS + tuple(t for t in c["expected_tokens"]
+                                                            if t not in tokenizer_ref.SPECIALS)) + "\n")
+        tok = tokenizer_ref.FullTokenizer(path)
+        text = c["input"]
+        byte = lambda k: len(text[:k].encode("utf-8"))  # noqa: E731
+        want = [(t, byte(b), byte(e)) for t, (b, e) in zip(c["expected_tokens"][1:-1], c["expected_offsets"][1:-1])]
+        got = [(t, b, e) for t, b, e, _ in tokenizer_ref.tokenize_with_offsets(tok, text)]
+        check("tokenizer offsets = HF's published %r" % text, got == want, "" if got == want else got)
 
 
 def check_rank():
