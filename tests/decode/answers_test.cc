@@ -73,9 +73,9 @@ TEST(PlanWindows, QuestionTooLong) {
   WindowPlan plan{7, 7, 7, 7};
   // 20 - 17 - 3 = 0 context tokens per window.
   const Status s = PlanWindows(10, 17, 20, 4, &plan);
-  EXPECT_EQ(s.code(), EMBERT_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(s.code(), EMBERT_STATUS_SEQUENCE_TOO_LONG);
   EXPECT_NE(std::strstr(s.message(), "question"), nullptr) << s.message();
-  EXPECT_EQ(PlanWindows(10, 30, 20, 4, &plan).code(), EMBERT_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(PlanWindows(10, 30, 20, 4, &plan).code(), EMBERT_STATUS_SEQUENCE_TOO_LONG);
   EXPECT_EQ(plan.count, 7u);  // untouched
   // One context token per window still works.
   ASSERT_TRUE(PlanWindows(3, 16, 20, 0, &plan).ok());

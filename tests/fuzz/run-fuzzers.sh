@@ -10,7 +10,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DEMBERT_BUILD_FUZZERS=ON \
   -DEMBERT_SANITIZE=address,undefined -DEMBERT_BUILD_TESTS=ON -DEMBERT_BUILD_BENCHMARKS=OFF \
   -DEMBERT_BUILD_CLI=OFF -DEMBERT_WITH_XNNPACK=OFF > /dev/null
-targets="tokenizer_fuzz model_load_fuzz safetensors_fuzz torch_fuzz tf_bundle_fuzz mindspore_fuzz json_fuzz config_fuzz layouts_fuzz"
+targets="tokenizer_fuzz model_load_fuzz decode_fuzz safetensors_fuzz torch_fuzz tf_bundle_fuzz mindspore_fuzz json_fuzz config_fuzz layouts_fuzz"
 cmake --build "$build" --target $targets
 for t in $targets; do
   corpus="$build/fuzz-corpus/${t%_fuzz}"

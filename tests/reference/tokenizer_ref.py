@@ -170,3 +170,126 @@ class FullTokenizer:
             ids += b + [self.vocab["[SEP]"]]
             types += [1] * (len(b) + 1)
         return ids, types
+
+
+# -- byte offsets ------------------------------------------------------------------------
+# Hugging Face's fast BERT tokenizer reports, per token, the span of the ORIGINAL text it
+# came from (offset_mapping; characters there, UTF-8 bytes here). Its normalizer keeps an
+# alignment per normalized character: a character produced from an original character
+# (lower-casing, NFD) is aligned to that whole original character, and a character removed
+# by the accent filter takes its alignment with it. So a precomposed "é" (one original
+# character, NFD "e" + U+0301) gives "e" aligned to both bytes of "é", while a decomposed
+# "e" + U+0301 gives "e" aligned to the "e" alone: a token ending there ends before the mark.
+# A piece covering normalized characters [i, j) spans [start of i's original, end of (j-1)'s).
+# The tokens are computed by the classes above; the offsets only follow them.
+
+def _byte_starts(text):
+    """starts[k] = UTF-8 byte offset of character k; starts[len(text)] = total bytes."""
+    starts = [0]
+    for c in text:
+        starts.append(starts[-1] + len(c.encode("utf-8")))
+    return starts
+
+
+def _normalized_word(basic, chars):
+    """chars: [(char, orig_index)] of one whitespace-separated token -> [(char, orig_index)]
+    after lower-casing and accent stripping, one original character at a time."""
+    out = []
+    for c, k in chars:
+        for lc in (c.lower() if basic.lower else c):
+            if basic.strip:
+                for d in unicodedata.normalize("NFD", lc):
+                    if unicodedata.category(d) != "Mn":
+                        out.append((d, k))
+            else:
+                out.append((lc, k))
+    return out
+
+
+def basic_words_with_spans(basic, text, base=0):
+    """BasicTokenizer.tokenize(text) with each word's original character span [first, last]
+    (indices into text, plus base), as [(word, [orig index per character])]."""
+    chars = []
+    for k, c in enumerate(text):
+        cp = ord(c)
+        if cp == 0 or cp == 0xFFFD or is_control(c):
+            continue
+        if is_whitespace(c) or (basic.chinese and is_chinese(cp)):
+            chars.append((" ", k))
+            if not is_whitespace(c):
+                chars.append((c, k))
+                chars.append((" ", k))
+        else:
+            chars.append((c, k))
+    tokens, cur = [], []
+    for c, k in chars + [(" ", -1)]:
+        if c == " ":
+            if cur:
+                tokens.append(cur)
+            cur = []
+        else:
+            cur.append((c, k))
+    words = []
+    for tok in tokens:
+        norm = _normalized_word(basic, tok)
+        cur = []
+        for c, k in norm:
+            if is_punctuation(c):
+                if cur:
+                    words.append(cur)
+                    cur = []
+                words.append([(c, k)])
+            else:
+                cur.append((c, k))
+        if cur:
+            words.append(cur)
+    return [("".join(c for c, _ in w), [k + base for _, k in w]) for w in words]
+
+
+def _split_specials(text, specials):
+    """FullTokenizer.tokenize's split on special tokens, with each part's character start."""
+    parts = [(text, 0)]
+    for s in specials:
+        split = []
+        for p, at in parts:
+            if p in specials:
+                split.append((p, at))
+                continue
+            pos = 0
+            for i, piece in enumerate(p.split(s)):
+                if i:
+                    split.append((s, at + pos))
+                    pos += len(s)
+                split.append((piece, at + pos))
+                pos += len(piece)
+        parts = split
+    return parts
+
+
+def tokenize_with_offsets(tok, text):
+    """[(token, byte_begin, byte_end, word_index)] for FullTokenizer tok: the tokens of
+    tok.tokenize(text) (checked), each with its byte span in text's UTF-8 and the index of the
+    pre-tokenizer word it belongs to (all pieces of a word share it; a special token written
+    in the text is a word of its own)."""
+    starts = _byte_starts(text)
+    out = []
+    word = 0
+    for p, at in _split_specials(text, tok.specials):
+        if p in tok.specials:
+            out.append((p, starts[at], starts[at + len(p)], word))
+            word += 1
+            continue
+        for w, ks in basic_words_with_spans(tok.basic, p, at):
+            pieces = tok.wordpiece.tokenize(w)
+            if pieces == [tok.wordpiece.unk]:
+                out.append((pieces[0], starts[ks[0]], starts[ks[-1] + 1], word))
+            else:
+                i = 0
+                for piece in pieces:
+                    j = i + len(piece) - (2 if piece.startswith("##") and i > 0 else 0)
+                    out.append((piece, starts[ks[i]], starts[ks[j - 1] + 1], word))
+                    i = j
+            word += 1
+    if [t for t, _, _, _ in out] != tok.tokenize(text):
+        raise AssertionError("tokenize_with_offsets disagrees with tokenize on %r" % text)
+    return out

@@ -41,11 +41,12 @@ SDK_LAYERS = {
     "tokenizer": ["format"],
     "model": ["tokenizer"],
     "context": ["model", "kernels", "backend"],
-    "encoder": ["context", "decode"],
-    "api": ["encoder"],
+    "encoder": ["context"],
+    "heads": ["encoder", "decode"],
+    "api": ["heads"],
 }
 # What may include the generated FlatBuffers schema (schema/embert_generated.h).
-SCHEMA_USERS = {"model", "context", "encoder", "api"}
+SCHEMA_USERS = {"model", "context", "encoder", "heads", "api"}
 CONVERTER_LAYERS = {"json": [], "readers": ["json"], "import": ["readers"], "quantize": ["import"],
                     "write": ["quantize"], "convert": ["write"], "tool": ["convert"]}
 # The SDK headers the converter may use besides the public ones.
@@ -153,6 +154,7 @@ def self_test():
            ("sdk", "cli", '#include <model/model.h>'),
            ("sdk", "decode", '#include "memory/arena.h"'),
            ("sdk", "tokenizer", '#include "decode/entities.h"'),
+           ("sdk", "encoder", '#include "heads/head_unit.h"'),
            ("converter", "quantize", '#include "context/context.h"'),
            ("converter", "readers", '#include "import/bert_model.h"'),
            ("converter", "import", '#include "quantize/smoothing.h"'),
@@ -160,7 +162,7 @@ def self_test():
            ("converter", "write", '#include "convert/convert.h"')]
     good = [("sdk", "model", '#include "format/pack_layouts.h"'),
             ("sdk", "api", '#include "encoder/heads.h"'),
-            ("sdk", "encoder", '#include "decode/answers.h"'),
+            ("sdk", "heads", '#include "decode/answers.h"'),
             ("sdk", "api", '#include "decode/entities.h"'),
             ("sdk", "cli", '#include "embert/embert.h"'),
             ("sdk", "cli", '#include "args.h"'),

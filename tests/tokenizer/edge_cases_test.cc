@@ -213,5 +213,28 @@ TEST(Offsets, IncreasingAndInsideTheText) {
   }
 }
 
+// A vocab.txt longer than the embedding table (issue 17): the entries beyond
+// it still decide how words split, as in Hugging Face's tokenizer, but come
+// out as [UNK]; everything else is unchanged.
+TEST(EdgeCases, EntriesBeyondTheEmbeddingTableAreUnknown) {
+  std::vector<std::string> vocab = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "play", "jazz", "w",    "x",
+                                    "##x",   "##b",   "##a",   "##n",   "##d",    "##y",  "##z",  "<ent>"};
+  const uint32_t rows = static_cast<uint32_t>(vocab.size()) - 1;  // "<ent>" has no row
+  vocab.push_back("jazzband");
+  vocab.push_back("wx");
+  TestTokenizer t(vocab, true, true);
+  EXPECT_EQ(t.Run("jazzband wxyz").text, (std::vector<std::string>{"jazzband", "wx", "##y", "##z"}));
+  t.settings().embedded_ids = rows;
+  const Tokens r = t.Run("play jazzband wxyz jazz", nullptr, 64, true);
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.text, (std::vector<std::string>{"[CLS]", "play", "[UNK]", "[UNK]", "##y", "##z", "jazz", "[SEP]"}));
+  for (const int32_t id : r.ids) EXPECT_LT(static_cast<uint32_t>(id), rows);
+  EXPECT_EQ(r.spans[2].begin, 5u);
+  EXPECT_EQ(r.spans[2].end, 13u);
+  // [UNK], [CLS] and [SEP] must have rows.
+  t.settings().embedded_ids = 2;
+  EXPECT_FALSE(t.Run("play").status.ok());
+}
+
 }  // namespace
 }  // namespace embert::test

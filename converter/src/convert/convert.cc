@@ -10,6 +10,7 @@
 
 #include "embert/embert.h"
 #include "import/hf_files.h"
+#include "import/hf_tokenizer.h"
 #include "import/sha256.h"
 #include "quantize/static_scales.h"
 #include "readers/convert_error.h"
@@ -81,6 +82,7 @@ ConvertResult Convert(const ConvertOptions& args) {
   };
 
   BertModel model = LoadCheckpoint(args.input, args.source);
+  FitTokenizerToTable(&model, warn);
   if (!args.scores.empty()) {
     if (!model.has_classifier) throw ConvertError("--scores: the checkpoint has no classification head");
     model.sigmoid_scores = args.scores == "sigmoid";

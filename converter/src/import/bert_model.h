@@ -52,6 +52,14 @@ struct TokenizerSettings {
   uint32_t max_seq_len = 0;  // 0: from the config
 };
 
+// A head of Model.heads (format/task_heads.h): its kind, its dense layers
+// in the kind's order, its output names. Written fp32 like the other heads.
+struct TaskHeadWeights {
+  std::string kind;
+  std::vector<LinearWeights> linears;
+  std::vector<std::string> labels;
+};
+
 struct BertModel {
   BertConfig config;
   TokenizerSettings tokenizer;
@@ -72,6 +80,10 @@ struct BertModel {
   std::vector<float> mlm_bias;
   bool has_next_sentence = false;
   LinearWeights next_sentence;
+  std::vector<TaskHeadWeights> task_heads;  // import/task_heads.cc
+  // config.json's first "architectures" entry ("" when it names none): which
+  // head a shared tensor name such as classifier.weight belongs to.
+  std::string architecture;
   // Provenance.
   std::string source_format;
   std::vector<std::string> source_files;

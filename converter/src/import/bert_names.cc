@@ -5,10 +5,12 @@
 #include <map>
 #include <set>
 
+#include "import/task_heads.h"
+
 namespace embert::convert {
 namespace {
 
-class Names {
+class Names : public HeadTensors {
  public:
   explicit Names(const CheckpointReader& r) : reader_(r) {
     for (const auto& t : r.tensors()) info_[t.name] = &t;
@@ -50,7 +52,17 @@ class Names {
   }
 
   // Head tensors ("classifier.weight", "cls.*") live in the container.
-  bool Has(const std::string& name) const { return info_.count(container_ + name) > 0 || info_.count(name) > 0; }
+  bool Has(const std::string& name) const override {
+    return info_.count(container_ + name) > 0 || info_.count(name) > 0;
+  }
+  int64_t Rows(const std::string& name) const override {
+    auto it = info_.find(container_ + name);
+    if (it == info_.end()) it = info_.find(name);
+    return it != info_.end() && it->second->shape.size() == 2 ? it->second->shape[0] : -1;
+  }
+  LinearWeights Linear(const std::string& base, int64_t out, int64_t in) const override {
+    return Linear(base, false, out, in);
+  }
   bool HasBert(const std::string& name) const { return info_.count(prefix_ + name) > 0; }
   const std::string& container() const { return container_; }
 
@@ -147,7 +159,10 @@ void LoadHuggingFaceWeights(const CheckpointReader& reader, BertModel* m) {
   }
   m->has_pooler = n.HasBert("pooler.dense.weight");
   if (m->has_pooler) m->pooler = n.Linear("pooler.dense", true, H, H);
-  if (n.Has("classifier.weight")) {
+  ImportTaskHeads(n, m);
+  // classifier.weight is the sequence classifier's unless a token
+  // classifier took it (head_token_classification.cc).
+  if (n.Has("classifier.weight") && FindTaskHead(*m, "token_classification") == nullptr) {
     m->has_classifier = true;
     int64_t labels = 0;
     for (const auto& t : reader.tensors()) {
@@ -157,8 +172,12 @@ void LoadHuggingFaceWeights(const CheckpointReader& reader, BertModel* m) {
     }
     if (labels < 1) throw ConvertError("classifier.weight must be [num_labels, hidden]");
     m->classifier = n.Linear("classifier", false, labels, H);
-    if (!m->has_pooler)
-      throw ConvertError("classifier.weight without bert.pooler.dense: the head reads the pooled output");
+    if (!m->has_pooler) {
+      throw ConvertError("classifier.weight without bert.pooler.dense, and config.json's architectures says " +
+                         m->architecture +
+                         ": BertForSequenceClassification reads the pooled output (a token classifier would be "
+                         "BertForTokenClassification)");
+    }
     if (m->labels.empty()) {
       for (int64_t i = 0; i < labels; ++i) m->labels.push_back("LABEL_" + std::to_string(i));
     }

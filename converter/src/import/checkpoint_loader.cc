@@ -96,7 +96,13 @@ BertModel LoadCheckpoint(const std::string& input, const SourceOptions& options)
     }
     if (!config.empty()) {
       if (!IsFile(config)) throw ConvertError(config + ": no such configuration file");
-      ApplyBertConfig(ReadConfigDocument(config), config, dialect, &m);
+      const json::Value document = ReadConfigDocument(config);
+      ConfigDialect used = dialect;
+      if (dialect == ConfigDialect::kHuggingFace && !NamesArchitecture(document)) {
+        InferBertFromTensorNames(*reader, config);
+        used = ConfigDialect::kHuggingFaceInferred;
+      }
+      ApplyBertConfig(document, config, used, &m);
       m.source_files.push_back(config);
     } else if (facts.num_heads > 0) {
       InferConfig(*reader, facts.num_heads, &m);

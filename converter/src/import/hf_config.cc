@@ -32,7 +32,13 @@ void CheckArchitecture(const json::Value& c, const std::string& path, ConfigDial
   }
   const bool bert_arch = archs.rfind("Bert", 0) == 0;
   // Google's and MindSpore's files name no architecture: BERT is implied.
+  // So is it for a Hugging Face file whose tensors were recognised.
   const bool implied = dialect != ConfigDialect::kHuggingFace && type.empty() && archs.empty();
+  if (dialect == ConfigDialect::kHuggingFace && type.empty() && archs.empty()) {
+    throw ConvertError(path +
+                       ": names neither model_type nor architectures; bert-convert reads BERT (model_type "
+                       "\"bert\")");
+  }
   if (!(type == "bert" || (type.empty() && bert_arch) || implied)) {
     throw ConvertError(path + ": unsupported architecture (model_type \"" + type + "\", architectures [" + archs +
                        "]): bert-convert reads BERT (model_type \"bert\"); RoBERTa, ALBERT, "
@@ -46,6 +52,12 @@ void CheckArchitecture(const json::Value& c, const std::string& path, ConfigDial
 }
 
 }  // namespace
+
+bool NamesArchitecture(const json::Value& c) {
+  const json::Value* type = c.find("model_type");
+  const json::Value* archs = c.find("architectures");
+  return (type && type->is_string() && !type->as_string().empty()) || (archs && archs->is_array() && archs->size() > 0);
+}
 
 json::Value ReadConfigDocument(const std::string& path) {
   if (!(EndsWith(path, ".yaml") || EndsWith(path, ".yml"))) return ReadJson(path);
@@ -75,10 +87,6 @@ json::Value ReadConfigDocument(const std::string& path) {
   return *only;
 }
 
-void ReadHfConfig(const std::string& path, BertModel* m) {
-  ApplyBertConfig(ReadJson(path), path, ConfigDialect::kHuggingFace, m);
-}
-
 void ApplyBertConfig(const json::Value& c, const std::string& path, ConfigDialect dialect, BertModel* m) {
   if (!c.is_object()) throw ConvertError(path + ": not a JSON object");
   CheckArchitecture(c, path, dialect);
@@ -94,6 +102,17 @@ void ApplyBertConfig(const json::Value& c, const std::string& path, ConfigDialec
   k.intermediate_size = Dim(c, "intermediate_size", path);
   k.max_position_embeddings = Dim(c, "max_position_embeddings", path);
   k.type_vocab_size = Dim(c, "type_vocab_size", path);
+  // BertEmbeddings' nn.Embedding(vocab_size, hidden, padding_idx=pad_token_id):
+  // torch refuses a padding index outside the table ("Padding_idx must be
+  // within num_embeddings"), so transformers cannot build such a model.
+  if (const json::Value* p = c.find("pad_token_id"); p && p->is_number()) {
+    const double pad = p->as_number();
+    if (pad >= k.vocab_size || pad < -static_cast<double>(k.vocab_size)) {
+      throw ConvertError(path + ": pad_token_id " + std::to_string(static_cast<int64_t>(pad)) +
+                         " is outside the embedding table of vocab_size " + std::to_string(k.vocab_size) +
+                         " rows (transformers refuses it too: padding_idx must be within num_embeddings)");
+    }
+  }
   if (k.hidden_size % k.num_heads != 0) {
     throw ConvertError(path + ": num_attention_heads does not divide hidden_size");
   }
@@ -108,6 +127,10 @@ void ApplyBertConfig(const json::Value& c, const std::string& path, ConfigDialec
       throw ConvertError(path + ": unsupported hidden_act \"" + a->as_string() +
                          "\" (expected gelu, gelu_new or relu)");
     }
+  }
+  if (const json::Value* a = c.find("architectures");
+      a && a->is_array() && !a->as_array().empty() && a->as_array()[0].is_string()) {
+    m->architecture = a->as_array()[0].as_string();
   }
   // Labels, ordered by id (JSON object order is whatever the writer chose).
   if (const json::Value* id2label = c.find("id2label"); id2label && id2label->is_object()) {

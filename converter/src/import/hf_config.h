@@ -16,7 +16,14 @@ enum class ConfigDialect {
   kHuggingFace,  // model_type "bert" (or a Bert* architecture) required
   kGoogle,       // bert_config.json: no model_type; LayerNorm epsilon 1e-12
   kMindSpore,    // model zoo YAML: nn.LayerNorm's default epsilon is 1e-7
+  // A Hugging Face config.json naming no architecture (pytorch-transformers,
+  // 2019) whose tensors were recognised as a BERT's (InferBertFromTensorNames).
+  kHuggingFaceInferred,
 };
+
+// Whether a Hugging Face configuration says what it is: model_type or
+// architectures (a 2019 config.json has neither).
+bool NamesArchitecture(const json::Value& config);
 
 // The configuration in `path`: JSON, or YAML for .yaml/.yml files. In a YAML
 // file of the MindSpore model zoo the BERT section is the mapping named
@@ -27,10 +34,6 @@ json::Value ReadConfigDocument(const std::string& path);
 // Fills model->config, labels and sigmoid_scores from a parsed configuration;
 // `path` names it in errors.
 void ApplyBertConfig(const json::Value& config, const std::string& path, ConfigDialect dialect, BertModel* model);
-
-// Fills model->config, labels (ordered by id) and sigmoid_scores; refuses
-// other architectures (RoBERTa, ALBERT, ...) with what was found.
-void ReadHfConfig(const std::string& path, BertModel* model);
 
 }  // namespace embert::convert
 

@@ -15,6 +15,16 @@ namespace embert::convert {
 
 BertModel LoadHuggingFace(const std::string& dir);
 
+// For a Hugging Face config.json that names neither model_type nor
+// architectures (pytorch-transformers, 2019: BertModel.from_pretrained loads
+// it, only AutoModel needs the field): the architecture from the tensor
+// names. BERT's body is "[bert.]embeddings.word_embeddings.weight" beside
+// "[bert.]encoder.layer.0.attention.self.query.weight"; with them, and none
+// of another family's names (roberta., albert., distilbert., electra.,
+// deberta., lm_head., embeddings_project.), it is a BERT: a note on stderr says
+// so and which names decided. ConvertError naming what was found otherwise.
+void InferBertFromTensorNames(const CheckpointReader& reader, const std::string& config_path);
+
 // The weights of a Hugging Face directory: model.safetensors, else the
 // sharded index, else pytorch_model.bin (safetensors first: the newer format,
 // and it cannot run code when read). ConvertError if there are none.

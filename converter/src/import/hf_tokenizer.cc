@@ -1,9 +1,11 @@
 #include "import/hf_tokenizer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "import/hf_files.h"
 #include "readers/convert_error.h"
@@ -98,10 +100,11 @@ std::vector<std::string> ReadTokenizerFiles(const std::string& vocab_path, const
       t.tokenize_chinese_chars = v->as_bool();
     }
     if (const json::Value* v = c.find("model_max_length"); v && v->is_number()) {
-      // Hugging Face writes 1e30 for "no limit": anything beyond the position
-      // table falls back to it.
+      // Hugging Face writes 1e30 (VERY_LARGE_INTEGER) for "no limit": the
+      // position table decides. A real length beyond the table is clamped to
+      // it with a warning (FitTokenizerToTable).
       const double n = v->as_number();
-      if (n >= 3 && n <= m->config.max_position_embeddings) t.max_seq_len = static_cast<uint32_t>(n);
+      if (n >= 3 && n < 1e9) t.max_seq_len = static_cast<uint32_t>(n);
     }
     if (const json::Value* d = c.find("added_tokens_decoder")) CollectAddedTokens(*d, true, path, &added);
   }
@@ -122,7 +125,9 @@ std::vector<std::string> ReadTokenizerFiles(const std::string& vocab_path, const
                          "ends at " + std::to_string(t.vocab.size() - 1) + " (ids must follow vocab.txt without gaps)");
     }
   }
-  if (t.vocab.size() != m->config.vocab_size) {
+  // Longer than the embedding table is what transformers loads too (and
+  // FitTokenizerToTable warns about); shorter leaves rows without a token.
+  if (t.vocab.size() < m->config.vocab_size) {
     throw ConvertError(vocab_path + ": " + std::to_string(base) + " tokens" +
                        (t.vocab.size() != base ? " + " + std::to_string(t.vocab.size() - base) + " added" : "") +
                        ", but the configuration says vocab_size " + std::to_string(m->config.vocab_size));
@@ -155,6 +160,61 @@ std::vector<std::string> ReadTokenizerFiles(const std::string& vocab_path, const
   for (const auto& [id, text] : added) special.insert(static_cast<int32_t>(id));
   t.special_ids.assign(special.begin(), special.end());
   return files;
+}
+
+void FitTokenizerToTable(BertModel* m, const std::function<void(const std::string&)>& warn) {
+  TokenizerSettings& t = m->tokenizer;
+  const uint32_t rows = m->config.vocab_size;
+  const auto quoted = [&](int32_t id) { return std::to_string(id) + " \"" + t.vocab[id] + "\""; };
+  const auto outside = [&](int32_t id) { return id >= 0 && static_cast<uint32_t>(id) >= rows; };
+  const std::string table = "the embedding table has " + std::to_string(rows) + " rows (vocab_size)";
+  // Every input holds [CLS] and [SEP], and the tokens beyond the table need
+  // [UNK] to stand for them: transformers would index past the table.
+  for (const auto& [name, id] :
+       {std::pair<const char*, int32_t>{"[UNK]", t.unk_id}, {"[CLS]", t.cls_id}, {"[SEP]", t.sep_id}}) {
+    if (outside(id)) {
+      throw ConvertError(
+          std::string("the tokenizer's ") + name + " token is " + quoted(id) + " but " + table +
+          ": every input would index past it" +
+          (std::string(name) == "[UNK]" ? ", and tokens beyond the table could not be read as [UNK]" : ""));
+    }
+  }
+  if (t.vocab.size() > rows) {
+    std::string listed;
+    const size_t extra = t.vocab.size() - rows;
+    const size_t shown = std::min<size_t>(extra, 5);
+    for (size_t i = 0; i < shown; ++i) listed += (i ? ", " : "") + quoted(static_cast<int32_t>(rows + i));
+    if (extra > shown) listed += " and " + std::to_string(extra - shown) + " more";
+    warn("the vocabulary (vocab.txt and added tokens) has " + std::to_string(t.vocab.size()) + " entries but " + table +
+         "; " + std::to_string(extra) + " without a row (" + listed +
+         ") still split words as in transformers but are read as [UNK]");
+  }
+  // embert runs one sequence and never pads: a [PAD] without a row is not
+  // needed (transformers only fails when padding a batch with it).
+  if (outside(t.pad_id)) {
+    warn("the tokenizer's [PAD] token is " + quoted(t.pad_id) + ", beyond the table; not recorded as the pad token " +
+         "(embert never pads; in text it is read as [UNK])");
+    t.pad_id = -1;
+  }
+  // [MASK] marks where the masked-LM head predicts: with that head it must
+  // have a row; without it, it is only a word.
+  if (outside(t.mask_id)) {
+    if (m->has_masked_lm) {
+      throw ConvertError("the tokenizer's [MASK] token is " + quoted(t.mask_id) + " but " + table +
+                         ": the masked-LM head could never see it");
+    }
+    warn("the tokenizer's [MASK] token is " + quoted(t.mask_id) +
+         ", beyond the table; not recorded as the mask token " +
+         "(the checkpoint has no masked-LM head; in text it is read as [UNK])");
+    t.mask_id = -1;
+  }
+  const uint32_t positions = m->config.max_position_embeddings;
+  if (t.max_seq_len > positions) {
+    warn("tokenizer_config.json's model_max_length " + std::to_string(t.max_seq_len) + " exceeds the model's " +
+         std::to_string(positions) + " positions (max_position_embeddings); inputs are limited to " +
+         std::to_string(positions) + " tokens");
+    t.max_seq_len = positions;
+  }
 }
 
 }  // namespace embert::convert

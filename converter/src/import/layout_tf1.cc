@@ -81,6 +81,10 @@ Plan PlanGoogleTf1(const std::vector<TensorInfo>& tensors) {
       r.hf_name = "cls.seq_relationship.weight";
     } else if (rel == "cls/seq_relationship/output_bias") {
       r.hf_name = "cls.seq_relationship.bias";
+    } else if (rel == "cls/squad/output_weights") {  // run_squad: [2, hidden], used with transpose_b
+      r.hf_name = "qa_outputs.weight";
+    } else if (rel == "cls/squad/output_bias") {
+      r.hf_name = "qa_outputs.bias";
     } else if (rel == "output_weights") {
       r.hf_name = "classifier.weight";
     } else if (rel == "output_bias") {

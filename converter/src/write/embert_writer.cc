@@ -138,6 +138,19 @@ class Writer {
       nsp = s::CreateNextSentenceHead(builder_, Linear("next_sentence", m.next_sentence, false));
     }
 
+    // Task heads of Model.heads (format/task_heads.h): fp32 like the others.
+    std::vector<fb::Offset<s::TaskHead>> task_heads;
+    for (const TaskHeadWeights& h : m.task_heads) {
+      std::vector<fb::Offset<s::Linear>> linears;
+      for (size_t i = 0; i < h.linears.size(); ++i) {
+        linears.push_back(Linear(h.kind + "." + std::to_string(i), h.linears[i], false));
+      }
+      const auto linears_v = builder_.CreateVector(linears);
+      const auto labels_v = h.labels.empty() ? 0 : builder_.CreateVectorOfStrings(h.labels);
+      task_heads.push_back(s::CreateTaskHead(builder_, builder_.CreateString(h.kind), linears_v, labels_v));
+    }
+    const auto task_heads_v = task_heads.empty() ? 0 : builder_.CreateVector(task_heads);
+
     // Tokenizer.
     const TokenizerSettings& t = m.tokenizer;
     const std::vector<uint8_t> index = tok::BuildVocabIndex(t.vocab);
@@ -201,6 +214,7 @@ class Writer {
     mb.add_provenance(provenance);
     mb.add_buffers(buffers_v);
     mb.add_checksum(&zero);
+    if (!task_heads.empty()) mb.add_heads(task_heads_v);
     s::FinishModelBuffer(builder_, mb.Finish());
 
     std::vector<uint8_t> out(builder_.GetBufferPointer(), builder_.GetBufferPointer() + builder_.GetSize());

@@ -278,7 +278,10 @@ const char* embert_context_engine_description(const embert_context* context);
 /*
  * Tokenizes UTF-8 `text` (and `text_pair` when not NULL) as the model's BERT
  * tokenizer does: [CLS] A [SEP] (B [SEP]), token types 0 and 1. The texts are
- * read only during the call; they need no NUL terminator.
+ * read only during the call; they need no NUL terminator. Vocabulary entries
+ * beyond the model's embedding table (a vocab.txt longer than it) come out as
+ * [UNK]; a pair on a model with one token type (type_vocab_size 1) is
+ * EMBERT_STATUS_INVALID_ARGUMENT.
  */
 embert_status embert_tokenize(embert_context* context, const char* text, size_t text_size, const char* text_pair,
                               size_t text_pair_size);
@@ -417,8 +420,11 @@ typedef struct embert_qa_options {
   size_t struct_size;
   uint32_t top_k;          /* answers wanted, 1..64; default 1 */
   uint32_t max_answer_len; /* longest answer in tokens; default 15 */
-  uint32_t doc_stride;     /* tokens shared by consecutive windows; default min(128, max_seq_len / 2) */
+  uint32_t doc_stride;     /* tokens shared by consecutive windows; default
+                            EMBERT_QA_DEFAULT_DOC_STRIDE: min(128, max_seq_len / 2) */
 } embert_qa_options;
+
+#define EMBERT_QA_DEFAULT_DOC_STRIDE 0xFFFFFFFFu
 
 void embert_qa_options_init(embert_qa_options* options);
 

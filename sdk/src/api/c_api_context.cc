@@ -3,44 +3,18 @@
 
 #include "api/c_api_util.h"
 #include "context/context.h"
+#include "context/context_input.h"
 #include "embert/embert_experimental.h"
 #include "encoder/encoder.h"
 #include "encoder/heads.h"
+#include "heads/head_unit.h"
 
 namespace {
 
-// Records a failed call's message on the context and returns its code.
-embert_status Report(embert_context* ctx, const embert::Status& s) {
-  if (s.ok()) {
-    ctx->last_error[0] = '\0';
-  } else {
-    std::snprintf(ctx->last_error, sizeof ctx->last_error, "%s",
-                  s.message()[0] ? s.message() : embert_status_string(s.code()));
-  }
-  return s.code();
-}
+using embert::InvalidNull;
+using embert::StructSizeOk;
 
-embert::Status InvalidNull(const char* what) {
-  return embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "%s must not be NULL", what);
-}
-
-// Every call on a context checks this before it touches the model.
-bool ModelReleased(const embert_context* ctx) { return ctx->model->released.load(std::memory_order_acquire); }
-
-embert::Status Released() {
-  return embert::Status::Error(EMBERT_STATUS_MODEL_RELEASED,
-                               "the model of this context was destroyed: destroy contexts before their model");
-}
-
-bool StructSizeOk(size_t struct_size) { return struct_size >= 2 * sizeof(size_t) && struct_size <= 4096; }
-
-void NewInput(embert_context* ctx) {
-  ctx->has_input = false;
-  ctx->encoded = false;
-  ctx->masked = false;
-  ctx->count = 0;
-  ctx->truncated = 0;
-}
+embert_status Report(embert_context* ctx, const embert::Status& s) { return embert::ReportOn(ctx, s); }
 
 }  // namespace
 
@@ -68,7 +42,7 @@ embert_status embert_context_arena_size_ex(const embert_model* model, const embe
   Status s = embert::ResolveOptions(*model, options, &resolved);
   if (!s.ok()) return ReportTo(s, error_message, error_message_size);
   embert::Arena measuring;
-  s = embert::BuildContext(*model, resolved, measuring, nullptr);
+  s = embert::heads::BuildContextWithHeads(*model, resolved, measuring, nullptr);
   if (!s.ok()) return ReportTo(s, error_message, error_message_size);
   *out_size = measuring.used();
   return ReportTo(Status::Ok(), error_message, error_message_size);
@@ -99,13 +73,13 @@ embert_status embert_context_create(const embert_model* model, const embert_cont
 
   embert::Arena a(arena, arena_size);
   embert_context* ctx = nullptr;
-  s = embert::BuildContext(*model, resolved, a, &ctx);
+  s = embert::heads::BuildContextWithHeads(*model, resolved, a, &ctx);
   if (!s.ok()) {
     embert::TeardownContext(ctx);
     if (s.code() == EMBERT_STATUS_ARENA_TOO_SMALL) {
       // Say exactly how much is needed, as embert_context_arena_size would.
       embert::Arena measuring;
-      const Status m = embert::BuildContext(*model, resolved, measuring, nullptr);
+      const Status m = embert::heads::BuildContextWithHeads(*model, resolved, measuring, nullptr);
       if (m.ok()) {
         s = Status::Error(EMBERT_STATUS_ARENA_TOO_SMALL, "arena too small: %zu bytes given, %zu bytes needed",
                           arena_size, measuring.used());
@@ -144,31 +118,15 @@ const char* embert_context_engine_description(const embert_context* context) {
 embert_status embert_tokenize(embert_context* ctx, const char* text, size_t text_size, const char* text_pair,
                               size_t text_pair_size) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (ModelReleased(ctx)) return Report(ctx, Released());
-  NewInput(ctx);
-  if (text == nullptr && text_size != 0) return Report(ctx, InvalidNull("text"));
-  static const char kEmpty[1] = {0};
-  embert::tok::EncodeOutput out;
-  out.ids = ctx->input_ids;
-  out.type_ids = ctx->token_type_ids;
-  out.spans = ctx->spans;
-  out.capacity = ctx->options.max_seq_len;
-  const embert::Status s =
-      ctx->tokenizer.Encode(text ? text : kEmpty, text_size, text_pair ? text_pair : nullptr, text_pair_size,
-                            ctx->tokenizer_scratch, ctx->tokenizer_scratch_size, &out);
-  if (!s.ok()) return Report(ctx, s);
-  ctx->count = out.count;
-  ctx->truncated = out.truncated;
-  for (size_t i = 0; i < ctx->count; ++i) ctx->attention_mask[i] = 1;
-  ctx->has_input = true;
-  return Report(ctx, embert::Status::Ok());
+  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
+  return Report(ctx, embert::TokenizeInput(ctx, text, text_size, text_pair, text_pair_size));
 }
 
 embert_status embert_set_tokens(embert_context* ctx, const int32_t* input_ids, const int32_t* token_type_ids,
                                 const int32_t* attention_mask, size_t count) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (ModelReleased(ctx)) return Report(ctx, Released());
-  NewInput(ctx);
+  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
+  embert::ClearInput(ctx);
   if (input_ids == nullptr) return Report(ctx, InvalidNull("input_ids"));
   if (count == 0) {
     return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "count must be > 0"));
@@ -199,6 +157,7 @@ embert_status embert_set_tokens(embert_context* ctx, const int32_t* input_ids, c
     ctx->token_type_ids[i] = type;
     ctx->attention_mask[i] = mask;
     ctx->spans[i] = embert_token_span{0, 0, 0};
+    ctx->source_chars[i] = 0;
     ctx->masked |= mask == 0;
     any_attended |= mask == 1;
   }
@@ -212,7 +171,7 @@ embert_status embert_set_tokens(embert_context* ctx, const int32_t* input_ids, c
 
 embert_status embert_get_tokens(embert_context* ctx, embert_tokens* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (ModelReleased(ctx)) return Report(ctx, Released());
+  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
   if (out == nullptr || !StructSizeOk(out->struct_size)) {
     return Report(
         ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "out_tokens is NULL or its struct_size is not set"));
@@ -232,7 +191,7 @@ embert_status embert_get_tokens(embert_context* ctx, embert_tokens* out) {
 
 embert_status embert_classify(embert_context* ctx, embert_classification* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (ModelReleased(ctx)) return Report(ctx, Released());
+  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
   if (out == nullptr || !StructSizeOk(out->struct_size)) {
     return Report(
         ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "out_result is NULL or its struct_size is not set"));
@@ -243,7 +202,7 @@ embert_status embert_classify(embert_context* ctx, embert_classification* out) {
 embert_status embert_embed(embert_context* ctx, embert_pooling pooling, int normalize, const float** out_embedding,
                            size_t* out_size) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (ModelReleased(ctx)) return Report(ctx, Released());
+  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
   if (out_embedding == nullptr || out_size == nullptr) {
     return Report(ctx, InvalidNull("out_embedding and out_size"));
   }
@@ -252,7 +211,7 @@ embert_status embert_embed(embert_context* ctx, embert_pooling pooling, int norm
 
 embert_status embert_hidden_states(embert_context* ctx, const float** out_states, size_t* out_rows, size_t* out_cols) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (ModelReleased(ctx)) return Report(ctx, Released());
+  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
   if (out_states == nullptr || out_rows == nullptr || out_cols == nullptr) {
     return Report(ctx, InvalidNull("out_states, out_rows and out_cols"));
   }
@@ -267,7 +226,7 @@ embert_status embert_hidden_states(embert_context* ctx, const float** out_states
 
 embert_status embert_fill_mask(embert_context* ctx, size_t top_k, embert_mask_predictions* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (ModelReleased(ctx)) return Report(ctx, Released());
+  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
   if (out == nullptr || !StructSizeOk(out->struct_size)) {
     return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
                                              "out_predictions is NULL or its struct_size is not set"));
@@ -277,7 +236,7 @@ embert_status embert_fill_mask(embert_context* ctx, size_t top_k, embert_mask_pr
 
 embert_status embert_next_sentence(embert_context* ctx, float* out_probability) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (ModelReleased(ctx)) return Report(ctx, Released());
+  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
   if (out_probability == nullptr) return Report(ctx, InvalidNull("out_is_next_probability"));
   return Report(ctx, embert::NextSentence(ctx, out_probability));
 }

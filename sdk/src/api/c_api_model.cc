@@ -10,6 +10,7 @@
 
 #include "api/c_api_util.h"
 #include "format/format.h"
+#include "heads/head_unit.h"
 #include "model/model.h"
 
 #ifndef EMBERT_VERSION_STRING
@@ -67,7 +68,8 @@ const char* embert_status_string(embert_status status) {
 namespace {
 
 embert_status Finish(embert_model* model, embert_model** out, char* message, size_t message_size) {
-  const embert::Status s = embert::VerifyModel(model);
+  embert::Status s = embert::VerifyModel(model);
+  if (s.ok()) s = embert::heads::VerifyHeads(*model);
   if (!s.ok()) {
     embert_model_destroy(model);
     return embert::ReportTo(s, message, message_size);
@@ -166,6 +168,14 @@ embert_status embert_model_get(const embert_model* model, embert_model_property 
       *out_value =
           root->classifier() != nullptr && (root->classifier()->score() == embert::schema::ScoreFunction::SIGMOID ||
                                             root->classifier()->labels()->size() == 1);
+      break;
+    case EMBERT_MODEL_NUM_TOKEN_LABELS: {
+      const auto* h = embert::heads::FindHead(*model, embert::heads::kTokenClassificationHead);
+      *out_value = h != nullptr ? h->labels()->size() : 0;
+      break;
+    }
+    case EMBERT_MODEL_HAS_QUESTION_ANSWERING:
+      *out_value = embert::heads::FindHead(*model, embert::heads::kQuestionAnsweringHead) != nullptr;
       break;
     default: return EMBERT_STATUS_INVALID_ARGUMENT;
   }

@@ -24,6 +24,7 @@ struct ContextOptions {
   embert_engine engine = EMBERT_ENGINE_AUTO;
   embert_overflow overflow = EMBERT_OVERFLOW_TRUNCATE;
   embert_invalid_utf8 invalid_utf8 = EMBERT_INVALID_UTF8_ERROR;
+  uint32_t max_document_tokens = 0;  // resolved: 4 x max_seq_len when the caller gave 0
 };
 
 // Reads the caller's options (which may be shorter than ours: struct_size).
@@ -36,6 +37,22 @@ struct LayerOps {
 
 // The largest top_k of embert_fill_mask (bounds its result buffers).
 constexpr size_t kMaxTopK = 64;
+
+// Slots for the task heads of sdk/src/heads (format/task_heads.h; the head
+// table checks that its heads fit).
+constexpr size_t kMaxTaskHeads = 8;
+
+// Planning steps shared with the task heads, which plan their buffers in the
+// same arena after BuildContext: each returns ARENA_TOO_SMALL once the arena
+// overflowed, and on a measuring arena only counts.
+Status TooSmall();
+template <typename T>
+Status PlanArray(Arena& arena, size_t count, T** out) {
+  *out = arena.AllocateArray<T>(count);
+  return arena.overflowed() ? TooSmall() : Status::Ok();
+}
+// Prepares `op` (nullptr or a throwaway when measuring) for weights `w`.
+Status PrepareLinear(LinearOp* op, const LinearView& w, const LinearEngine& engine, size_t out_stride, Arena& arena);
 
 }  // namespace embert
 
@@ -54,11 +71,16 @@ struct embert_context {
   int32_t* token_type_ids = nullptr;
   int32_t* attention_mask = nullptr;
   embert_token_span* spans = nullptr;
+  // Code points of each token's source text (0 for special tokens): Hugging
+  // Face's token-classification pipeline compares it with the vocabulary
+  // entry's length to tell sub-words (heads/token_classification.cc).
+  uint32_t* source_chars = nullptr;
   size_t count = 0;
   size_t truncated = 0;
   bool has_input = false;
-  bool masked = false;   // some attention_mask entry is 0
-  bool encoded = false;  // hidden holds the encoder output of the input
+  bool text_input = false;  // the input came from embert_tokenize of one text
+  bool masked = false;      // some attention_mask entry is 0
+  bool encoded = false;     // hidden holds the encoder output of the input
   // embert_experimental_set_observer: sees the encoder's activations (tools).
   embert_observer observer = nullptr;
   void* observer_user = nullptr;
@@ -90,6 +112,10 @@ struct embert_context {
   size_t* mask_positions = nullptr;  // [S]
   int32_t* top_ids = nullptr;        // [S][kMaxTopK]
   float* top_scores = nullptr;
+
+  // State of each task head of the file, in format/task_heads.h's order
+  // (nullptr when the file lacks it); planned by sdk/src/heads.
+  void* task_heads[embert::kMaxTaskHeads] = {};
 
   char last_error[256] = {0};
   char description[160] = {0};

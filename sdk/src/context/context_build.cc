@@ -18,20 +18,13 @@ namespace {
 
 constexpr uint32_t kMaxThreads = 64;
 
-Status TooSmall() { return Status::Error(EMBERT_STATUS_ARENA_TOO_SMALL, "arena too small"); }
-
 template <typename T>
 Status Plan(Arena& arena, size_t count, T** out) {
-  *out = arena.AllocateArray<T>(count);
-  return arena.overflowed() ? TooSmall() : Status::Ok();
+  return PlanArray(arena, count, out);
 }
 
-// Prepares `op` in place when building, or a throwaway when measuring (the
-// arena still counts what it needs; XNNPACK operators are created and freed).
 Status PrepareOp(LinearOp* op, const LinearView& w, const LinearEngine& engine, size_t out_stride, Arena& arena) {
-  if (!arena.measuring()) return op->Prepare(w, engine, out_stride, arena);
-  LinearOp temp;
-  return temp.Prepare(w, engine, out_stride, arena);
+  return PrepareLinear(op, w, engine, out_stride, arena);
 }
 
 const char* EngineName(const embert_model& model, const LinearEngine& engine) {
@@ -40,6 +33,16 @@ const char* EngineName(const embert_model& model, const LinearEngine& engine) {
 }
 
 }  // namespace
+
+Status TooSmall() { return Status::Error(EMBERT_STATUS_ARENA_TOO_SMALL, "arena too small"); }
+
+// Prepares `op` in place when building, or a throwaway when measuring (the
+// arena still counts what it needs; XNNPACK operators are created and freed).
+Status PrepareLinear(LinearOp* op, const LinearView& w, const LinearEngine& engine, size_t out_stride, Arena& arena) {
+  if (!arena.measuring()) return op->Prepare(w, engine, out_stride, arena);
+  LinearOp temp;
+  return temp.Prepare(w, engine, out_stride, arena);
+}
 
 Status ResolveOptions(const embert_model& model, const embert_context_options* in, ContextOptions* out) {
   *out = ContextOptions();
@@ -89,6 +92,13 @@ Status ResolveOptions(const embert_model& model, const embert_context_options* i
     return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown invalid_utf8 policy %d", utf8);
   }
   out->invalid_utf8 = static_cast<embert_invalid_utf8>(utf8);
+  // A document of QA is tokenized whole before it is split into windows.
+  constexpr uint32_t kMaxDocumentTokens = 1u << 20;
+  if (o.max_document_tokens > kMaxDocumentTokens) {
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "max_document_tokens %u exceeds %u", o.max_document_tokens,
+                         kMaxDocumentTokens);
+  }
+  out->max_document_tokens = o.max_document_tokens != 0 ? o.max_document_tokens : 4 * out->max_seq_len;
   return Status::Ok();
 }
 
@@ -140,6 +150,7 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
   EMBERT_RETURN_IF_ERROR(Plan(arena, S, &ctx->token_type_ids));
   EMBERT_RETURN_IF_ERROR(Plan(arena, S, &ctx->attention_mask));
   EMBERT_RETURN_IF_ERROR(Plan(arena, S, &ctx->spans));
+  EMBERT_RETURN_IF_ERROR(Plan(arena, S, &ctx->source_chars));
 
   // Activations. One wide buffer serves Q|K|V and, once attention has read
   // them, the FFN intermediate.

@@ -64,7 +64,7 @@ void MaskedSoftmax(const float* logits, size_t seq_len, const uint8_t* is_contex
 
 Status PlanWindows(size_t context_tokens, size_t question_tokens, size_t max_seq_len, size_t stride, WindowPlan* out) {
   if (question_tokens >= max_seq_len || max_seq_len - question_tokens <= 3) {
-    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
+    return Status::Error(EMBERT_STATUS_SEQUENCE_TOO_LONG,
                          "the question (%zu tokens) leaves no room for the context in a window of %zu tokens "
                          "([CLS] question [SEP] context [SEP])",
                          question_tokens, max_seq_len);

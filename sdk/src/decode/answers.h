@@ -34,9 +34,10 @@ struct WindowPlan {
 
 // HF tokenizers' overflow with stride (the pipeline's doc_stride): starts 0,
 // W - stride, 2 (W - stride), ..., stopping after the first window that
-// reaches the end of the context. Errors (INVALID_ARGUMENT; *out untouched):
-// the question leaves no context token in a window (W <= 0), the context is
-// empty (n == 0), or more than one window is needed (n > W) and
+// reaches the end of the context. Errors (*out untouched), with the codes
+// embert_answer_question states: SEQUENCE_TOO_LONG when the question leaves
+// no context token in a window (W <= 0); INVALID_ARGUMENT when the context is
+// empty (n == 0), or when more than one window is needed (n > W) and
 // stride >= W (the windows would not advance).
 Status PlanWindows(size_t context_tokens, size_t question_tokens, size_t max_seq_len, size_t stride, WindowPlan* out);
 

@@ -53,7 +53,8 @@ struct TaggedToken {
 // name is GroupName(labels[label]) ("PER"). [begin, end) are bytes of the
 // text (the first member's begin, the last member's end); score is in [0, 1]
 // for finite probabilities. first_token/last_token index the TaggedToken
-// array (the members are the tokens between them).
+// array (the members are the tokens between them); embert_entity counts
+// [CLS] as token 0, so the C API adds the position of tokens[0].
 struct Entity {
   uint32_t label;
   uint32_t begin;

@@ -84,6 +84,12 @@ LinearView ResolveClassifier(const embert_model& model);
 LinearView ResolveNextSentence(const embert_model& model);
 MaskedLmView ResolveMaskedLm(const embert_model& model);
 
+// Checks one linear layer of the file ([out, in] weight, [out] bias, in
+// bounds and aligned; int8 only when `allow_int8`) and fills its view: for
+// the task heads of sdk/src/heads, which verify their own tensors.
+Status CheckLinear(const embert_model& model, const schema::Linear* linear, const char* what, uint32_t out, uint32_t in,
+                   bool allow_int8, LinearView* view);
+
 }  // namespace embert
 
 #endif  // EMBERT_SDK_MODEL_MODEL_H_

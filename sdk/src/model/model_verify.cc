@@ -261,29 +261,32 @@ Status CheckDims(const schema::BertConfig* c, const schema::TokenizerConfig* t, 
 
 Status CheckTokenizer(embert_model* m) {
   const auto* t = m->root->tokenizer();
+  // Every embedding row has its token; entries beyond the table (a vocab.txt
+  // longer than it) only shape WordPiece and are read as [UNK].
   const uint32_t vocab = m->dims.vocab;
-  if (t->vocab() == nullptr || t->vocab()->size() != vocab) {
-    return Invalid("tokenizer.vocab", "must have vocab_size entries");
+  if (t->vocab() == nullptr || t->vocab()->size() < vocab || t->vocab()->size() > kMaxVocab) {
+    return Invalid("tokenizer.vocab", "must have at least vocab_size entries");
   }
-  for (uint32_t i = 0; i < vocab; ++i) {
+  const uint32_t entries = t->vocab()->size();
+  for (uint32_t i = 0; i < entries; ++i) {
     if (t->vocab()->Get(i) == nullptr) return Invalid("tokenizer.vocab", "null entry");
   }
   const int32_t required[] = {t->unk_id(), t->cls_id(), t->sep_id()};
   for (int32_t id : required) {
     if (id < 0 || static_cast<uint32_t>(id) >= vocab) {
-      return Invalid("tokenizer", "[UNK], [CLS] and [SEP] ids must be in the vocabulary");
+      return Invalid("tokenizer", "[UNK], [CLS] and [SEP] ids must be in the embedding table");
     }
   }
   const int32_t optional[] = {t->pad_id(), t->mask_id()};
   for (int32_t id : optional) {
     if (id < -1 || (id >= 0 && static_cast<uint32_t>(id) >= vocab)) {
-      return Invalid("tokenizer", "[PAD]/[MASK] id outside the vocabulary");
+      return Invalid("tokenizer", "[PAD]/[MASK] id outside the embedding table");
     }
   }
   Span<const int32_t> special;
   if (const auto* s = t->special_ids()) {
     for (uint32_t i = 0; i < s->size(); ++i) {
-      if (s->Get(i) < 0 || static_cast<uint32_t>(s->Get(i)) >= vocab) {
+      if (s->Get(i) < 0 || static_cast<uint32_t>(s->Get(i)) >= entries) {
         return Invalid("tokenizer.special_ids", "id outside the vocabulary");
       }
     }
@@ -294,7 +297,7 @@ Status CheckTokenizer(embert_model* m) {
   }
   const auto* index = t->vocab_index();
   if (index == nullptr) return Invalid("tokenizer.vocab_index", "missing");
-  Status s = tok::VocabIndex::Open(index->data(), index->size(), t->vocab_index_format(), vocab, &m->vocab_index);
+  Status s = tok::VocabIndex::Open(index->data(), index->size(), t->vocab_index_format(), entries, &m->vocab_index);
   if (!s.ok()) return s;
 
   tok::Settings& ts = m->tokenizer_settings;
@@ -309,6 +312,7 @@ Status CheckTokenizer(embert_model* m) {
   ts.cls_id = t->cls_id();
   ts.sep_id = t->sep_id();
   ts.special_ids = special;
+  ts.embedded_ids = vocab;
   ts.max_input_chars_per_word = t->max_input_chars_per_word();
   return Status::Ok();
 }
@@ -446,6 +450,12 @@ LinearView ResolveClassifier(const embert_model& model) {
   const auto* c = model.root->classifier();
   (void)Checker(model).Linear(c->dense(), "classifier.dense", c->labels()->size(), model.dims.hidden, false, &v);
   return v;
+}
+
+Status CheckLinear(const embert_model& model, const schema::Linear* linear, const char* what, uint32_t out, uint32_t in,
+                   bool allow_int8, LinearView* view) {
+  LinearView unused;
+  return Checker(model).Linear(linear, what, out, in, allow_int8, view != nullptr ? view : &unused);
 }
 
 LinearView ResolveNextSentence(const embert_model& model) {

@@ -58,10 +58,13 @@ Status Tokenizer::Encode(const char* a, size_t a_size, const char* b, size_t b_s
   }
   const uint8_t* t;
   size_t n;
-  if (!index_->Token(settings_.unk_id, &t, &n) || !index_->Token(settings_.cls_id, &t, &n) ||
-      !index_->Token(settings_.sep_id, &t, &n) || settings_.max_input_chars_per_word > detail::kMaxWordChars) {
+  const auto embedded = [&](int32_t id) {
+    return index_->Token(id, &t, &n) && static_cast<uint32_t>(id) < settings_.embedded_ids;
+  };
+  if (!embedded(settings_.unk_id) || !embedded(settings_.cls_id) || !embedded(settings_.sep_id) ||
+      settings_.max_input_chars_per_word > detail::kMaxWordChars) {
     return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
-                         "tokenizer: [UNK]/[CLS]/[SEP] outside the vocabulary or max_input_chars_per_word > %u",
+                         "tokenizer: [UNK]/[CLS]/[SEP] outside the embedding table or max_input_chars_per_word > %u",
                          detail::kMaxWordChars);
   }
   // Spans hold 32-bit offsets.
@@ -110,6 +113,11 @@ Status Tokenizer::Encode(const char* a, size_t a_size, const char* b, size_t b_s
     out->ids[k] = settings_.sep_id;
     out->spans[k] = embert_token_span{0, 0, 1};
     out->type_ids[k++] = 1;
+  }
+  if (settings_.embedded_ids < index_->vocab_size_) {
+    for (size_t i = 0; i < k; ++i) {
+      if (static_cast<uint32_t>(out->ids[i]) >= settings_.embedded_ids) out->ids[i] = settings_.unk_id;
+    }
   }
   out->count = k;
   out->truncated = sa.count + sb.count - la - lb;

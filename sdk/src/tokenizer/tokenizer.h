@@ -60,6 +60,10 @@ struct Settings {
   int32_t cls_id = -1;
   int32_t sep_id = -1;
   Span<const int32_t> special_ids;  // tokens kept whole when written in the text ([MASK], ...)
+  // Vocabulary entries at or beyond this id have no embedding row (a
+  // vocab.txt longer than the checkpoint's table): they still decide how a
+  // word splits, as in Hugging Face's tokenizer, but come out as unk_id.
+  uint32_t embedded_ids = UINT32_MAX;
   uint32_t max_input_chars_per_word = 100;
   bool replace_invalid_utf8 = false;  // else EMBERT_STATUS_INVALID_UTF8
   bool error_on_overflow = false;     // else truncate, longest first

@@ -1,0 +1,35 @@
+// Setting a context's input and the checks every C entry point on a context
+// makes: shared by the C API (sdk/src/api) and the task heads' entry points
+// (sdk/src/heads), so that each checks, reports and tokenizes one way.
+#ifndef EMBERT_SDK_CONTEXT_CONTEXT_INPUT_H_
+#define EMBERT_SDK_CONTEXT_CONTEXT_INPUT_H_
+
+#include <cstddef>
+
+#include "context/context.h"
+
+namespace embert {
+
+// Records the call's outcome as the context's last error (cleared on
+// success) and returns its code.
+embert_status ReportOn(embert_context* ctx, const Status& s);
+
+// EMBERT_STATUS_OK, or the error every call on a context whose model was
+// destroyed returns (before touching the model).
+Status CheckModelAlive(const embert_context* ctx);
+
+Status InvalidNull(const char* what);
+
+// A result struct's struct_size is plausible (set by the caller).
+inline bool StructSizeOk(size_t struct_size) { return struct_size >= 2 * sizeof(size_t) && struct_size <= 4096; }
+
+// Forgets the current input (and the encoder output of it).
+void ClearInput(embert_context* ctx);
+
+// Tokenizes `a` (and `b` when not NULL) into the context's input, as
+// embert_tokenize documents.
+Status TokenizeInput(embert_context* ctx, const char* a, size_t a_size, const char* b, size_t b_size);
+
+}  // namespace embert
+
+#endif  // EMBERT_SDK_CONTEXT_CONTEXT_INPUT_H_
