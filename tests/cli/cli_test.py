@@ -3,7 +3,7 @@
 
     cli_test.py --embert build/bin/embert                    usage and load errors
     cli_test.py --embert build/bin/embert --model M.embert   every command on M
-    cli_test.py ... --model M.embert --expect-head ner|qa      and M must have that head
+    cli_test.py ... --model M.embert --expect-head ner|qa|rerank   and M must have that head
 
 Prints one line per failed check and "N passed, N failed"; exits 1 on failure.
 """
@@ -552,8 +552,10 @@ def test_qa(embert, model, info, tmp, expect_head):
     check(len(r.lines()) == 2, f"human mode: failed lines only on stderr\n{r}")
 
 
-def test_rerank(embert, model, info, tmp):
+def test_rerank(embert, model, info, tmp, expect_head):
     labels = info["labels"]
+    if expect_head:
+        check(len(labels) >= 1, f"{model} has a sequence classification head (a cross-encoder)")
     passages = ["play some jazz", "what is the weather in paris", "play some jazz", "book a table for two",
                 "caf\u00e9 \u4e2d \"quoted\" \\ back", "a\tpassage with a tab"]
     path = write_bytes(tmp, "passages.txt", ("\r\n".join(passages) + "\n").encode("utf-8"))
@@ -621,7 +623,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--embert", required=True)
     ap.add_argument("--model")
-    ap.add_argument("--expect-head", choices=["ner", "qa"], help="fail if the model lacks this head")
+    ap.add_argument("--expect-head", choices=["ner", "qa", "rerank"], help="fail if the model lacks this head")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if a.model is None:
@@ -636,7 +638,7 @@ def main():
                 test_bench(a.embert, a.model, info)
                 test_ner(a.embert, a.model, info, tmp, a.expect_head == "ner")
                 test_qa(a.embert, a.model, info, tmp, a.expect_head == "qa")
-                test_rerank(a.embert, a.model, info, tmp)
+                test_rerank(a.embert, a.model, info, tmp, a.expect_head == "rerank")
     print(f"{PASSED} passed, {FAILED} failed")
     return 1 if FAILED else 0
 
