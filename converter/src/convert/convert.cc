@@ -158,6 +158,15 @@ ConvertResult Convert(const ConvertOptions& args) {
   result.source_format = model.source_format;
   result.has_classifier = model.has_classifier;
   result.labels = model.labels;
+  // The heads the file holds, as the summary names them.
+  auto labelled = [](const char* name, size_t n) { return std::string(name) + " (" + std::to_string(n) + " labels)"; };
+  if (model.has_pooler) result.heads.push_back("pooler");
+  if (model.has_classifier) result.heads.push_back(labelled("classifier", model.labels.size()));
+  if (model.has_masked_lm) result.heads.push_back("masked_lm");
+  if (model.has_next_sentence) result.heads.push_back("next_sentence");
+  for (const auto& h : model.task_heads) {
+    result.heads.push_back(h.labels.empty() ? h.kind : labelled(h.kind.c_str(), h.labels.size()));
+  }
   for (const auto& r : result.tensors) result.tensor_bytes += r.bytes;
   result.calibration_lines = calibration.size();
   result.activation_ranges = options.activation_stats.size();

@@ -51,6 +51,7 @@ struct ConvertResult {
   std::string source_format;  // e.g. "huggingface-safetensors"
   bool has_classifier = false;
   std::vector<std::string> labels;
+  std::vector<std::string> heads;     // e.g. "pooler", "classifier (3 labels)", "question_answering"
   std::vector<TensorReport> tensors;  // in the file's order
   size_t tensor_bytes = 0;            // sum of tensors[].bytes
   std::vector<std::string> warnings;

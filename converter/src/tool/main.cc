@@ -158,6 +158,9 @@ void PrintReport(const ConvertOptions& options, const ConvertResult& r) {
   std::printf("\n%s: %zu bytes (%.2f MiB; tensors %zu bytes), %s weights, %u layers, hidden %u, vocab %u\n",
               options.output.c_str(), r.bytes.size(), r.bytes.size() / 1048576.0, r.tensor_bytes,
               r.int8 ? "int8" : "fp32", r.config.num_layers, r.config.hidden_size, r.config.vocab_size);
+  std::string heads;
+  for (const auto& h : r.heads) heads += (heads.empty() ? "" : ", ") + h;
+  std::printf("heads: %s\n", heads.empty() ? "none (an encoder: embeddings only)" : heads.c_str());
   if (r.calibration_lines == 0) return;
   std::printf("calibration: %zu activation ranges from %zu lines\n", r.activation_ranges, r.calibration_lines);
   if (!r.compared) return;

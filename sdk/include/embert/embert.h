@@ -54,6 +54,29 @@
  *   embert_context_destroy(ctx);
  *   free(arena);
  *   embert_model_destroy(model);   // after every context of it is destroyed
+ *
+ * The other tasks, on the same kind of context (see each function below):
+ *   // Named entities (a BertForTokenClassification file):
+ *   embert_entities ents;
+ *   ents.struct_size = sizeof ents;
+ *   embert_tokenize(ctx, text, strlen(text), NULL, 0);
+ *   embert_extract_entities(ctx, EMBERT_AGGREGATION_SIMPLE, &ents);
+ *   for (size_t i = 0; i < ents.count; ++i)   // "PER Miles Davis"
+ *     printf("%s %.*s\n", ents.entities[i].label,
+ *            (int)(ents.entities[i].end - ents.entities[i].begin), text + ents.entities[i].begin);
+ *
+ *   // Extractive QA (a BertForQuestionAnswering file; long contexts in windows):
+ *   embert_answers ans;
+ *   ans.struct_size = sizeof ans;
+ *   embert_answer_question(ctx, question, strlen(question), doc, strlen(doc), NULL, &ans);
+ *   if (ans.count > 0)
+ *     printf("%.*s\n", (int)(ans.answers[0].end - ans.answers[0].begin), doc + ans.answers[0].begin);
+ *
+ *   // Reranking (a cross-encoder file): one score per passage, in the caller's array.
+ *   float scores[2];
+ *   const char* passages[2] = {"Jazz is a music genre.", "Paris is in France."};
+ *   const size_t sizes[2] = {22, 19};
+ *   embert_rerank(ctx, "what is jazz", 12, passages, sizes, 2, scores);
  */
 #ifndef EMBERT_EMBERT_H_
 #define EMBERT_EMBERT_H_
