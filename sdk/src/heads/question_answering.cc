@@ -30,13 +30,13 @@ struct State {
   int32_t* q_ids = nullptr;
   int32_t* q_types = nullptr;
   embert_token_span* q_spans = nullptr;
-  // The document alone: [CLS] d [SEP], and the byte range of each token's word.
+  // The document alone: [CLS] d [SEP], and whether each token continues the
+  // word of the token before it.
   size_t doc_capacity = 0;
   int32_t* d_ids = nullptr;
   int32_t* d_types = nullptr;
   embert_token_span* d_spans = nullptr;
-  uint32_t* word_begin = nullptr;
-  uint32_t* word_end = nullptr;
+  uint8_t* continues = nullptr;
   void* d_scratch = nullptr;
   size_t d_scratch_size = 0;
 };
@@ -75,8 +75,7 @@ Status Plan(const embert_model& model, const schema::TaskHead& head, const Conte
   EMBERT_RETURN_IF_ERROR(PlanArray(arena, D, &st->d_ids));
   EMBERT_RETURN_IF_ERROR(PlanArray(arena, D, &st->d_types));
   EMBERT_RETURN_IF_ERROR(PlanArray(arena, D, &st->d_spans));
-  EMBERT_RETURN_IF_ERROR(PlanArray(arena, D, &st->word_begin));
-  EMBERT_RETURN_IF_ERROR(PlanArray(arena, D, &st->word_end));
+  EMBERT_RETURN_IF_ERROR(PlanArray(arena, D, &st->continues));
   st->d_scratch_size = tok::Tokenizer::ScratchBytes(D);
   st->d_scratch = arena.Allocate(st->d_scratch_size);
   if (arena.overflowed()) return TooSmall();
@@ -114,19 +113,14 @@ Status ReadOptions(const embert_qa_options* in, uint32_t max_seq_len, QaOptions*
   return Status::Ok();
 }
 
-// The byte range of the pre-tokenizer word of each document token: a
-// "##" piece continues the word before it (WordPiece gives only a word's
-// first piece no prefix; a word it cannot split is one [UNK]).
+// Which document tokens continue the pre-tokenizer word of the token before
+// them: a "##" piece (WordPiece gives only a word's first piece no prefix; a
+// word it cannot split is one [UNK]).
 void FindWords(const embert_context* ctx, State* st, size_t first, size_t end) {
   const auto* vocab = ctx->model->root->tokenizer()->vocab();
   for (size_t t = first; t < end; ++t) {
     const char* piece = vocab->Get(static_cast<uint32_t>(st->d_ids[t]))->c_str();
-    const bool continues = t > first && piece[0] == '#' && piece[1] == '#';
-    st->word_begin[t] = continues ? st->word_begin[t - 1] : st->d_spans[t].begin;
-  }
-  for (size_t t = end; t-- > first;) {
-    const bool next_continues = t + 1 < end && st->word_begin[t + 1] == st->word_begin[t];
-    st->word_end[t] = next_continues ? st->word_end[t + 1] : st->d_spans[t].end;
+    st->continues[t] = piece[0] == '#' && piece[1] == '#';
   }
 }
 
@@ -204,11 +198,15 @@ Status Answer(embert_context* ctx, State* st, const char* question, size_t quest
     for (size_t i = 0; i < ctx->count; ++i) st->is_context[i] = i >= context_first && i + 1 < ctx->count;
     const size_t k = decode::BestSpans(st->logits, ctx->count, st->is_context, 0, o.top_k, o.max_answer_len,
                                        st->span_scratch, st->spans);
+    // Widened to whole words, as far as the window holds them (HF's
+    // token_to_word / word_to_chars work on the window's own encoding).
+    const uint8_t* continues = st->continues + 1 + r.first;
+    const size_t window_tokens = r.end - r.first;
     for (size_t i = 0; i < k; ++i) {
-      const size_t first = 1 + r.first + (st->spans[i].start - context_first);
-      const size_t last = 1 + r.first + (st->spans[i].end - context_first);
-      st->window_answers[i] =
-          decode::Answer{st->spans[i].score, st->word_begin[first], st->word_end[last], static_cast<uint32_t>(w)};
+      const size_t first = decode::WordStartToken(continues, st->spans[i].start - context_first);
+      const size_t last = decode::WordEndToken(continues, window_tokens, st->spans[i].end - context_first);
+      st->window_answers[i] = decode::Answer{st->spans[i].score, st->d_spans[1 + r.first + first].begin,
+                                             st->d_spans[1 + r.first + last].end, static_cast<uint32_t>(w)};
     }
     decode::MergeAnswers(st->best, &best, o.top_k, st->window_answers, k);
   }
