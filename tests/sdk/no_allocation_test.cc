@@ -102,4 +102,63 @@ TEST_P(NoAllocation, TokenizeAndEveryTaskRunWithoutHeap) {
 
 INSTANTIATE_TEST_SUITE_P(Threads, NoAllocation, ::testing::Values(1, 2));
 
+// The task heads of Model.heads plan everything in the arena too: entities,
+// and QA over several windows of a long context (EMBERT_TEST_TASK_MODELS: the
+// task_models fixture's folder).
+TEST(NoAllocationTasks, EntitiesAnswersAndRerankRunWithoutHeap) {
+  const char* dir = std::getenv("EMBERT_TEST_TASK_MODELS");
+  ASSERT_NE(dir, nullptr);
+  const std::string text = "Anna Smith visited the old museum in Paris and the bridge in London in June.";
+  const std::string question = "where is the museum?";
+  std::string document;
+  for (int i = 0; i < 6; ++i) document += text + " ";
+  for (const char* task : {"ner", "qa", "rerank"}) {
+    char err[256];
+    embert_model* model = nullptr;
+    const std::string path = std::string(dir) + "/" + task + ".embert";
+    ASSERT_EQ(embert_model_load_file(path.c_str(), &model, err, sizeof err), EMBERT_STATUS_OK) << err;
+    embert_context_options opt;
+    embert_context_options_init(&opt);
+    opt.max_seq_len = 32;  // QA: several windows
+    size_t size = 0;
+    ASSERT_EQ(embert_context_arena_size(model, &opt, &size), EMBERT_STATUS_OK);
+    void* arena = std::aligned_alloc(EMBERT_ARENA_ALIGNMENT, (size + 63) / 64 * 64);
+    embert_context* ctx = nullptr;
+    ASSERT_EQ(embert_context_create(model, &opt, arena, size, &ctx, err, sizeof err), EMBERT_STATUS_OK) << err;
+    for (int round = 0; round < 2; ++round) {
+      g_allocations = 0;
+      g_watching = round == 1;
+      if (std::string(task) == "ner") {
+        ASSERT_EQ(embert_tokenize(ctx, text.data(), text.size(), nullptr, 0), EMBERT_STATUS_OK);
+        for (int a = 0; a <= 4; ++a) {
+          embert_entities e;
+          e.struct_size = sizeof e;
+          ASSERT_EQ(embert_extract_entities(ctx, static_cast<embert_aggregation>(a), &e), EMBERT_STATUS_OK);
+        }
+      } else if (std::string(task) == "qa") {
+        embert_qa_options o;
+        embert_qa_options_init(&o);
+        o.top_k = 5;
+        embert_answers r;
+        r.struct_size = sizeof r;
+        ASSERT_EQ(
+            embert_answer_question(ctx, question.data(), question.size(), document.data(), document.size(), &o, &r),
+            EMBERT_STATUS_OK)
+            << embert_context_last_error(ctx);
+        EXPECT_GT(r.windows, 3u);
+      } else {
+        const char* passages[2] = {text.c_str(), question.c_str()};
+        const size_t sizes[2] = {text.size(), question.size()};
+        float scores[2];
+        ASSERT_EQ(embert_rerank(ctx, question.data(), question.size(), passages, sizes, 2, scores), EMBERT_STATUS_OK);
+      }
+      g_watching = false;
+    }
+    EXPECT_EQ(g_allocations.load(), 0) << task << ": heap allocations during runs";
+    embert_context_destroy(ctx);
+    std::free(arena);
+    embert_model_destroy(model);
+  }
+}
+
 }  // namespace
