@@ -286,6 +286,20 @@ TEST(Words, ContinuationPiecesBelongToTheirWord) {
   EXPECT_EQ(WordStartToken(odd, 1), 0u);
 }
 
+TEST(Words, AWordCutByTheWindowEndsAtItsEdge) {
+  // Context "un ##believ ##able , really", window [1, 4): "##believ ##able ,".
+  // HF's window encoding knows only its own tokens, so the word containing
+  // "##able" starts at "##believ" (window token 0), not at "un".
+  const uint8_t continues[5] = {0, 1, 1, 0, 0};
+  const ContextRange window{1, 4};
+  const uint8_t* slice = continues + window.first;
+  const size_t n = window.end - window.first;
+  EXPECT_EQ(window.first + WordStartToken(slice, 2 - window.first), 1u);
+  EXPECT_EQ(window.first + WordEndToken(slice, n, 1 - window.first), 2u);
+  // A window [0, 2) cuts after "##believ": the word ends there.
+  EXPECT_EQ(WordEndToken(continues, 2, 0), 1u);
+}
+
 Answer A(float score, uint32_t id, uint32_t window) { return Answer{score, id, id + 1, window}; }
 
 TEST(MergeAnswers, EqualScoresKeepWindowOrder) {

@@ -90,13 +90,17 @@ inline size_t BestSpansScratchFloats(size_t seq_len) { return 2 * seq_len; }
 size_t BestSpans(const float* logits, size_t seq_len, const uint8_t* is_context, size_t cls_index, size_t top_k,
                  size_t max_answer_len, float* scratch, AnswerSpan* out);
 
-// Word alignment (HF's align_to_words). Over the n context tokens of the
-// text, continues_word[t] is nonzero when token t continues the word of
-// token t - 1 (a WordPiece continuation "##..."; a word that became [UNK] is
-// one token; punctuation and CJK characters are words of their own, so their
+// Word alignment (HF's align_to_words). Over n context tokens,
+// continues_word[t] is nonzero when token t continues the word of token
+// t - 1 (a WordPiece continuation "##..."; a word that became [UNK] is one
+// token; punctuation and CJK characters are words of their own, so their
 // tokens never continue one). These give the first and last token of the
 // word containing token t < n; an answer spans the bytes
 // [begin of WordStartToken(s), end of WordEndToken(e)). O(word length).
+// Pass the window's slice (continues_word + range.first, n = range.end -
+// range.first, t relative to range.first): HF asks the window's own encoding
+// (word_to_chars), which holds only the window's tokens, so a word cut by
+// the window's edge ends there; token 0 of the slice always starts a word.
 size_t WordStartToken(const uint8_t* continues_word, size_t t);
 size_t WordEndToken(const uint8_t* continues_word, size_t n, size_t t);
 
