@@ -20,24 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int g_passed = 0;
-static int g_failed = 0;
-
-static void check(int ok, int line, const char* what) {
-  if (ok) {
-    ++g_passed;
-  } else {
-    ++g_failed;
-    printf("FAILED line %d: %s\n", line, what);
-  }
-}
-#define CHECK(cond) check((cond) ? 1 : 0, __LINE__, #cond)
-
-static void check_status(embert_status got, embert_status want, int line, const char* call) {
-  check(got == want, line, call);
-  if (got != want) printf("  returned %d (%s), expected %d\n", (int)got, embert_status_string(got), (int)want);
-}
-#define CHECK_STATUS(call, want) check_status((call), (want), __LINE__, #call)
+#include "c_checks.h"
 
 typedef struct session {
   embert_model* model;

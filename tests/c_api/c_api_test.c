@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int g_passed = 0;
-static int g_failed = 0;
+#include "c_checks.h"
+
 /* Distinguishes the scratch files of concurrent runs in one directory:
  * "nomodel", or the model file's base name. */
 static char g_tag[48] = "nomodel";
@@ -35,29 +35,6 @@ static void set_tag(const char* model_path) {
   }
   g_tag[n] = '\0';
 }
-
-static void check(int ok, int line, const char* what) {
-  if (ok) {
-    ++g_passed;
-  } else {
-    ++g_failed;
-    printf("FAILED line %d: %s\n", line, what);
-  }
-}
-
-#define CHECK(cond) check((cond) ? 1 : 0, __LINE__, #cond)
-
-static void check_status(embert_status got, embert_status want, int line, const char* call) {
-  if (got == want) {
-    ++g_passed;
-  } else {
-    ++g_failed;
-    printf("FAILED line %d: %s returned %d (%s), expected %d (%s)\n", line, call, (int)got, embert_status_string(got),
-           (int)want, embert_status_string(want));
-  }
-}
-
-#define CHECK_STATUS(call, want) check_status((call), (want), __LINE__, #call)
 
 /* ------------------------------------------------------------------------ */
 /* Aligned buffers without aligned_alloc (C11) or posix_memalign (POSIX).    */
