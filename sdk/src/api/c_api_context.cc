@@ -171,11 +171,7 @@ embert_status embert_set_tokens(embert_context* ctx, const int32_t* input_ids, c
 
 embert_status embert_get_tokens(embert_context* ctx, embert_tokens* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
-  if (out == nullptr || !StructSizeOk(out->struct_size)) {
-    return Report(
-        ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "out_tokens is NULL or its struct_size is not set"));
-  }
+  if (const embert::Status s = embert::CheckTaskCall(ctx, out, "out_tokens"); !s.ok()) return Report(ctx, s);
   if (!ctx->has_input) return Report(ctx, embert::Status::Error(EMBERT_STATUS_NO_INPUT, "no input"));
   embert_tokens t;
   t.struct_size = out->struct_size < sizeof t ? out->struct_size : sizeof t;
@@ -191,11 +187,7 @@ embert_status embert_get_tokens(embert_context* ctx, embert_tokens* out) {
 
 embert_status embert_classify(embert_context* ctx, embert_classification* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
-  if (out == nullptr || !StructSizeOk(out->struct_size)) {
-    return Report(
-        ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "out_result is NULL or its struct_size is not set"));
-  }
+  if (const embert::Status s = embert::CheckTaskCall(ctx, out, "out_result"); !s.ok()) return Report(ctx, s);
   return Report(ctx, embert::Classify(ctx, out));
 }
 
@@ -226,11 +218,7 @@ embert_status embert_hidden_states(embert_context* ctx, const float** out_states
 
 embert_status embert_fill_mask(embert_context* ctx, size_t top_k, embert_mask_predictions* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
-  if (out == nullptr || !StructSizeOk(out->struct_size)) {
-    return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
-                                             "out_predictions is NULL or its struct_size is not set"));
-  }
+  if (const embert::Status s = embert::CheckTaskCall(ctx, out, "out_predictions"); !s.ok()) return Report(ctx, s);
   return Report(ctx, embert::FillMask(ctx, top_k, out));
 }
 

@@ -23,6 +23,17 @@ Status InvalidNull(const char* what);
 // A result struct's struct_size is plausible (set by the caller).
 inline bool StructSizeOk(size_t struct_size) { return struct_size >= 2 * sizeof(size_t) && struct_size <= 4096; }
 
+// What a task's entry point checks before it runs: the context's model is
+// alive, and its result struct `name` is given with struct_size set.
+template <typename Result>
+Status CheckTaskCall(const embert_context* ctx, const Result* out, const char* name) {
+  EMBERT_RETURN_IF_ERROR(CheckModelAlive(ctx));
+  if (out == nullptr || !StructSizeOk(out->struct_size)) {
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "%s is NULL or its struct_size is not set", name);
+  }
+  return Status::Ok();
+}
+
 // Forgets the current input (and the encoder output of it).
 void ClearInput(embert_context* ctx);
 

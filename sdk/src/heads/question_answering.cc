@@ -247,11 +247,7 @@ embert_status embert_answer_question(embert_context* ctx, const char* question, 
                                      const char* context_text, size_t context_size, const embert_qa_options* options,
                                      embert_answers* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (const Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return embert::ReportOn(ctx, alive);
-  if (out == nullptr || !embert::StructSizeOk(out->struct_size)) {
-    return embert::ReportOn(
-        ctx, Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "out_answers is NULL or its struct_size is not set"));
-  }
+  if (const embert::Status s = embert::CheckTaskCall(ctx, out, "out_answers"); !s.ok()) return embert::ReportOn(ctx, s);
   if (question == nullptr && question_size != 0) return embert::ReportOn(ctx, embert::InvalidNull("question"));
   if (context_text == nullptr && context_size != 0) return embert::ReportOn(ctx, embert::InvalidNull("context_text"));
   auto* st = embert::heads::StateOf(ctx);

@@ -165,11 +165,7 @@ extern "C" {
 
 embert_status embert_classify_tokens(embert_context* ctx, embert_token_labels* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (const Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return embert::ReportOn(ctx, alive);
-  if (out == nullptr || !embert::StructSizeOk(out->struct_size)) {
-    return embert::ReportOn(
-        ctx, Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "out_labels is NULL or its struct_size is not set"));
-  }
+  if (const embert::Status s = embert::CheckTaskCall(ctx, out, "out_labels"); !s.ok()) return embert::ReportOn(ctx, s);
   auto* st = StateOf(ctx);
   if (st == nullptr) return embert::ReportOn(ctx, embert::heads::Unsupported());
   const Status s = embert::heads::Run(ctx, st);
@@ -188,11 +184,8 @@ embert_status embert_classify_tokens(embert_context* ctx, embert_token_labels* o
 
 embert_status embert_extract_entities(embert_context* ctx, embert_aggregation aggregation, embert_entities* out) {
   if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
-  if (const Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return embert::ReportOn(ctx, alive);
-  if (out == nullptr || !embert::StructSizeOk(out->struct_size)) {
-    return embert::ReportOn(
-        ctx, Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "out_entities is NULL or its struct_size is not set"));
-  }
+  if (const embert::Status s = embert::CheckTaskCall(ctx, out, "out_entities"); !s.ok())
+    return embert::ReportOn(ctx, s);
   // The enum comes from C: read it as an int (an out-of-range enum value is
   // undefined behaviour in C++).
   int a;
