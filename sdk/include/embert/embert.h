@@ -461,7 +461,8 @@ typedef struct embert_answer {
 
 typedef struct embert_answers {
   size_t struct_size;           /* set by the caller to sizeof(embert_answers) */
-  size_t count;                 /* at most top_k */
+  size_t count;                 /* at most top_k; fewer when the windows hold fewer candidate spans
+                                   (Hugging Face pads with arbitrary zero-score ones) */
   const embert_answer* answers; /* best first; owned by the context */
   size_t windows;               /* windows the context was split into */
   size_t truncated;             /* context tokens beyond max_document_tokens, left out */
