@@ -15,7 +15,7 @@ directory, read back with embert_dump:
   * configuration, tokenizer (vocabulary index), labels and score function equal;
   * embert classify on sample texts prints identical lines (labels, logits, probabilities);
   * task heads (Model.heads) equal, and for an extractive QA head (a run_squad TF1
-    checkpoint from tests/reference/make_task_bert.py --task qa)
+    checkpoint, a MindSpore BertSquad one, from tests/reference/make_task_bert.py --task qa)
     embert qa prints identical answers, with one window and with several.
 
 Then broken inputs, each a clear bert-convert error (exit 1, a message naming the
@@ -184,8 +184,10 @@ def main():
         ("mindspore classifier", cls, "mindspore", [], ["--labels", labels], lambda d: os.path.join(d, "bert.ckpt"),
          ref_cls, ()),
         ("mindspore old names, pretraining", pre, "mindspore", ["--ms-old-names"], [], lambda d: d, ref_pre, ()),
-        # Extractive QA: run_squad's cls/squad/output_weights [2, H] read as qa_outputs.
+        # Extractive QA heads: run_squad's cls/squad/output_weights [2, H] and the model
+        # zoo's BertSquad (bert.dense1) read as qa_outputs.
         ("tf1 run_squad (QA head)", qa, "tf1", [], [], lambda d: d, ref_qa, ()),
+        ("mindspore BertSquad (QA head)", qa, "mindspore", [], [], lambda d: d, ref_qa, ()),
     ]
     for i, (what, hf, layout, wargs, cargs, pick, ref, absent) in enumerate(cases):
         d = write_layout(hf, "layout-%d-%s" % (i, layout), layout, *wargs)

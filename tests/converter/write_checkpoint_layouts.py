@@ -20,7 +20,8 @@ vocab.txt). LAYOUT:
   keras      Keras model (BertEncoderV2 + Dense head) save_weights: model.index, model.data-*,
              bert_config.json, vocab.txt; a few .OPTIMIZER_SLOT entries and optimizer/iter
   mindspore  model-zoo BERT: bert.ckpt (word table split over two records), config.yaml,
-             vocab.txt; moment1./moment2. slots, global_step, learning_rate
+             vocab.txt; moment1./moment2. slots, global_step, learning_rate; qa_outputs as
+             BertSquad's bert.dense1 (with its total_num, start_num, end_num counters)
 --shards N splits the TF tensors over N data files; --snappy compresses the .index
 blocks with Snappy (literal-only elements, valid Snappy); --ms-old-names uses the older
 MindSpore embedding names. Output is deterministic (optimizer noise from --seed).
@@ -385,6 +386,9 @@ def mindspore_params(w, config, old_names):
         dense(B + "dense", "bert.pooler.dense")
     if "classifier.weight" in w:
         dense("bert.dense_1", "classifier")
+    if "qa_outputs.weight" in w:  # BertSquad(bert=BertSquadModel(bert=BertModel, dense1=Dense(hidden, 2)))
+        dense("bert.dense1", "qa_outputs")
+        p.extend((n, np.zeros([1], np.float32)) for n in ("total_num", "start_num", "end_num"))  # BertSquad's counters
     if "cls.predictions.bias" in w:
         dense("bert.cls1.dense", "cls.predictions.transform.dense")
         norm("bert.cls1.layernorm", "cls.predictions.transform.LayerNorm")

@@ -246,6 +246,23 @@ TEST(MindSpore, ModelZooNamesBothEmbeddingSpellingsAndHeads) {
   }
 }
 
+TEST(MindSpore, BertSquadDense1IsQaOutputs) {
+  auto src = std::make_unique<MemoryReader>();
+  src->Add("bert.bert.bert_embedding_lookup.embedding_table", {7, 4});
+  src->Add("bert.bert.dense.weight", {4, 4});  // BertModel's pooler, unused by BertSquadModel
+  src->Add("bert.dense1.weight", {2, 4});      // BertSquadModel.dense1 = nn.Dense(hidden, 2): [out, in]
+  src->Add("bert.dense1.bias", {2});
+  for (const char* counter : {"total_num", "start_num", "end_num"}) src->Add(counter, {1});  // BertSquad's
+  src->Add("moment1.bert.dense1.weight", {2, 4});
+  const std::vector<float> w = src->Data("bert.dense1.weight");
+  auto r = RenameToHuggingFace(std::move(src), Layout::kMindSpore, nullptr);
+  EXPECT_EQ(r->ReadFloat32("qa_outputs.weight"), w);
+  EXPECT_NE(Find(*r, "qa_outputs.bias"), nullptr);
+  EXPECT_EQ(Find(*r, "classifier.weight"), nullptr);
+  EXPECT_EQ(r->tensors().size(), 4u);
+  EXPECT_EQ(r->skipped().size(), 4u);
+}
+
 TEST(MindSpore, TwoSpellingsOfOneTensorAreAnError) {
   auto src = std::make_unique<MemoryReader>();
   src->Add("bert.bert_embedding_lookup.embedding_table", {7, 4});
