@@ -141,6 +141,21 @@ class Dumper {
       mlm = std::string("{\"decoder_present\": ") + (h->decoder() ? "true" : "false") + "}";
     }
     if (const auto* n = m_->next_sentence()) Linear("next_sentence", n->dense());
+    // Model.heads: tensors "heads.<kind>.<i>.weight/bias" (the kind's linears in order).
+    std::string heads;
+    if (const auto* hs = m_->heads()) {
+      for (const auto* h : *hs) {
+        const std::string kind = h->kind() ? h->kind()->str() : "";
+        if (h->linears()) {
+          for (uint32_t i = 0; i < h->linears()->size(); ++i) {
+            Linear("heads." + kind + "." + std::to_string(i), h->linears()->Get(i));
+          }
+        }
+        heads += (heads.empty() ? "" : ", ") + Quote(kind) +
+                 ": {\"labels\": " + List(h->labels(), [](const flatbuffers::String* x) { return Quote(x->str()); }) +
+                 "}";
+      }
+    }
 
     std::string out = "{\n\"size\": " + Int(static_cast<int64_t>(file_.size()));
     out += ",\n\"identifier\": " + Quote(std::string(flatbuffers::GetBufferIdentifier(file_.data()), 4));
@@ -187,6 +202,7 @@ class Dumper {
              Int(t->vocab_index() ? t->vocab_index()->size() : 0) + "]}";
     }
     out += ",\n\"classifier\": " + classifier + ",\n\"masked_lm\": " + mlm;
+    out += ",\n\"heads\": {" + heads + "}";
     out += std::string(",\n\"next_sentence\": ") + (m_->next_sentence() ? "true" : "false");
     out += std::string(",\n\"pooler\": ") + (m_->pooler() ? "true" : "false");
     out += ",\n\"activation_stats\": " + Int(m_->activation_stats() ? m_->activation_stats()->size() : -1);

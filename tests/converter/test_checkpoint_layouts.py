@@ -13,7 +13,10 @@ directory, read back with embert_dump:
   * every tensor the layout carries: same dtype, shape, scales and bytes (int8 weights
     included: the same floats in, the same quantization out); no tensor missing;
   * configuration, tokenizer (vocabulary index), labels and score function equal;
-  * embert classify on sample texts prints identical lines (labels, logits, probabilities).
+  * embert classify on sample texts prints identical lines (labels, logits, probabilities);
+  * task heads (Model.heads) equal, and for an extractive QA head (a run_squad TF1
+    checkpoint, a MindSpore BertSquad one, from tests/reference/make_task_bert.py --task qa)
+    embert qa prints identical answers, with one window and with several.
 
 Then broken inputs, each a clear bert-convert error (exit 1, a message naming the
 problem), never a crash: a missing shard, a truncated shard, a flipped tensor byte (crc32c),
@@ -79,6 +82,28 @@ def dump(path):
     return d, tensors
 
 
+def make_task(name, task):
+    d = work(name)
+    shutil.rmtree(d, ignore_errors=True)
+    subprocess.run([sys.executable, os.path.join(ARGS.root, "tests", "reference", "make_task_bert.py"), "--task", task,
+                    "--out", d, "--layers", "2", "--hidden", "32", "--heads", "2", "--intermediate", "64",
+                    "--max-pos", "64", "--no-expected"], check=True, stdout=subprocess.DEVNULL)
+    return d
+
+
+def answers(path):
+    """embert qa on make_task_bert's questions: one window, then several (stride 8, top 3)."""
+    sys.path.insert(0, os.path.join(ARGS.root, "tests", "reference"))
+    import make_task_bert  # noqa: E402 (numpy only)
+    out = []
+    for q, c in make_task_bert.QA_CASES:
+        for extra in ([], ["--max-seq-len", "32", "--doc-stride", "8", "--top-k", "3"]):
+            r = subprocess.run([ARGS.embert, "qa", "--model", path, "--question", q, "--context", c, "--jsonl", *extra],
+                               capture_output=True, text=True)
+            out.append((r.returncode, r.stdout, r.stderr))
+    return out
+
+
 def classify(path):
     return [subprocess.run([ARGS.embert, "classify", "--model", path, "--text", t, "--jsonl"], capture_output=True,
                            text=True, check=True).stdout for t in TEXTS]
@@ -108,6 +133,14 @@ def compare(ref_path, got_path, what, absent=()):
             same_out = classify(got_path) == classify(ref_path)
             check(same_out, "%s: classify output differs" % what)
             outputs = ", classify output identical" if same_out else ""
+    check(got["heads"] == ref["heads"], "%s: task heads %s vs %s" % (what, got["heads"], ref["heads"]))
+    if "question_answering" in ref["heads"] and ARGS.embert:
+        ref_answers = answers(ref_path)
+        check(sum(rc == 0 and '"answers"' in o for rc, o, _ in ref_answers) >= 4,
+              "%s: the reference answers nothing: %s" % (what, ref_answers))
+        same_out = answers(got_path) == ref_answers
+        check(same_out, "%s: qa output differs" % what)
+        outputs += ", qa output identical" if same_out else ""
     print("%-34s %d/%d tensors identical%s; source format %s" % (what, same, len(want_names), outputs,
                                                                 got["provenance"]["source_format"]))
 
@@ -131,11 +164,12 @@ def main():
 
     cls = make_hf("hf-cls", "--labels", "3")
     pre = make_hf("hf-pretrain", "--mlm", "--nsp")
+    qa = make_task("hf-qa", "qa")  # BertForQuestionAnswering: qa_outputs [2, H], no pooler
     labels = work("labels.txt")
     with open(labels, "w") as f:
         f.write("".join(n + "\n" for n in json.load(open(os.path.join(cls, "config.json")))["id2label"].values()))
-    ref_cls, ref_pre = work("ref-cls.embert"), work("ref-pretrain.embert")
-    for src, out in ((cls, ref_cls), (pre, ref_pre)):
+    ref_cls, ref_pre, ref_qa = work("ref-cls.embert"), work("ref-pretrain.embert"), work("ref-qa.embert")
+    for src, out in ((cls, ref_cls), (pre, ref_pre), (qa, ref_qa)):
         r = convert(src, out)
         check(r.returncode == 0, "reference conversion of %s: %s" % (src, r.stderr))
 
@@ -150,6 +184,10 @@ def main():
         ("mindspore classifier", cls, "mindspore", [], ["--labels", labels], lambda d: os.path.join(d, "bert.ckpt"),
          ref_cls, ()),
         ("mindspore old names, pretraining", pre, "mindspore", ["--ms-old-names"], [], lambda d: d, ref_pre, ()),
+        # Extractive QA heads: run_squad's cls/squad/output_weights [2, H] and the model
+        # zoo's BertSquad (bert.dense1) read as qa_outputs.
+        ("tf1 run_squad (QA head)", qa, "tf1", [], [], lambda d: d, ref_qa, ()),
+        ("mindspore BertSquad (QA head)", qa, "mindspore", [], [], lambda d: d, ref_qa, ()),
     ]
     for i, (what, hf, layout, wargs, cargs, pick, ref, absent) in enumerate(cases):
         d = write_layout(hf, "layout-%d-%s" % (i, layout), layout, *wargs)

@@ -13,13 +13,15 @@ script alone: neither TensorFlow nor MindSpore is imported or needed.
 DIR is made by tests/reference/make_random_bert.py (config.json, model.safetensors,
 vocab.txt). LAYOUT:
   tf1        google-research/bert: bert_model.ckpt.index, bert_model.ckpt.data-0000i-of-0000N,
-             bert_config.json, vocab.txt; Adam slots (<name>/adam_m, adam_v) and global_step
+             bert_config.json, vocab.txt; Adam slots (<name>/adam_m, adam_v) and global_step;
+             qa_outputs as run_squad's cls/squad/output_weights, output_bias
   tf2        tf.train.Checkpoint(encoder=BertEncoder): ckpt-1.index, ckpt-1.data-*,
              bert_config.json, vocab.txt; save_counter and _CHECKPOINTABLE_OBJECT_GRAPH
   keras      Keras model (BertEncoderV2 + Dense head) save_weights: model.index, model.data-*,
              bert_config.json, vocab.txt; a few .OPTIMIZER_SLOT entries and optimizer/iter
   mindspore  model-zoo BERT: bert.ckpt (word table split over two records), config.yaml,
-             vocab.txt; moment1./moment2. slots, global_step, learning_rate
+             vocab.txt; moment1./moment2. slots, global_step, learning_rate; qa_outputs as
+             BertSquad's bert.dense1 (with its total_num, start_num, end_num counters)
 --shards N splits the TF tensors over N data files; --snappy compresses the .index
 blocks with Snappy (literal-only elements, valid Snappy); --ms-old-names uses the older
 MindSpore embedding names. Output is deterministic (optimizer noise from --seed).
@@ -265,6 +267,8 @@ def tf1_tensors(w, config, rng):
         dense("bert/pooler/dense", "bert.pooler.dense")
     if "classifier.weight" in w:  # run_classifier: [labels, hidden], used with transpose_b
         t["output_weights"], t["output_bias"] = w["classifier.weight"], w["classifier.bias"]
+    if "qa_outputs.weight" in w:  # run_squad: cls/squad/output_weights [2, hidden], used with transpose_b
+        t["cls/squad/output_weights"], t["cls/squad/output_bias"] = w["qa_outputs.weight"], w["qa_outputs.bias"]
     if "cls.predictions.bias" in w:
         dense("cls/predictions/transform/dense", "cls.predictions.transform.dense")
         norm("cls/predictions/transform/LayerNorm", "cls.predictions.transform.LayerNorm")
@@ -382,6 +386,9 @@ def mindspore_params(w, config, old_names):
         dense(B + "dense", "bert.pooler.dense")
     if "classifier.weight" in w:
         dense("bert.dense_1", "classifier")
+    if "qa_outputs.weight" in w:  # BertSquad(bert=BertSquadModel(bert=BertModel, dense1=Dense(hidden, 2)))
+        dense("bert.dense1", "qa_outputs")
+        p.extend((n, np.zeros([1], np.float32)) for n in ("total_num", "start_num", "end_num"))  # BertSquad's counters
     if "cls.predictions.bias" in w:
         dense("bert.cls1.dense", "cls.predictions.transform.dense")
         norm("bert.cls1.layernorm", "cls.predictions.transform.LayerNorm")
@@ -451,6 +458,9 @@ def main():
     if not 1 <= a.shards <= 99999:
         ap.error("--shards: 1..99999")
     config, w = load_hf(a.hf)
+    if a.layout in ("tf2", "keras") and "qa_outputs.weight" in w:
+        ap.error("%s has qa_outputs: no TF2 / Keras name for a span-labeling head is known (converter/README.md)"
+                 % a.hf)
     rng = np.random.default_rng(a.seed)
     os.makedirs(a.out, exist_ok=True)
     if a.layout == "mindspore":

@@ -107,6 +107,24 @@ TEST(GoogleTf1, KernelsTransposedNamesMappedOptimizerIgnored) {
   EXPECT_EQ(r->tensors().size(), 6u);  // not the optimizer state, not bert/something_else
 }
 
+TEST(GoogleTf1, RunSquadHeadIsQaOutputsAsIs) {
+  auto src = std::make_unique<MemoryReader>();
+  src->Add("bert/embeddings/word_embeddings", {5, 4});
+  src->Add("bert/pooler/dense/kernel", {4, 4});  // modeling.BertModel always builds it
+  src->Add("cls/squad/output_weights", {2, 4});  // run_squad: [2, hidden], used with transpose_b
+  src->Add("cls/squad/output_bias", {2});
+  src->Add("cls/squad/output_weights/adam_m", {2, 4});
+  const std::vector<float> w = src->Data("cls/squad/output_weights");
+  const std::vector<float> b = src->Data("cls/squad/output_bias");
+  auto r = RenameToHuggingFace(std::move(src), Layout::kGoogleTf1, nullptr);
+  ASSERT_NE(Find(*r, "qa_outputs.weight"), nullptr);
+  EXPECT_EQ(Find(*r, "qa_outputs.weight")->shape, (std::vector<int64_t>{2, 4}));
+  EXPECT_EQ(r->ReadFloat32("qa_outputs.weight"), w);  // already [out, in]: not transposed
+  EXPECT_EQ(r->ReadFloat32("qa_outputs.bias"), b);
+  EXPECT_EQ(r->source_name("qa_outputs.weight"), "cls/squad/output_weights");
+  EXPECT_EQ(r->tensors().size(), 4u);
+}
+
 TEST(Tf2Objects, EinsumKernelsFlattenedAndTransposed) {
   const std::string s = "/.ATTRIBUTES/VARIABLE_VALUE";
   const int H = 4, A = 2, D = 2, I = 3;
@@ -226,6 +244,23 @@ TEST(MindSpore, ModelZooNamesBothEmbeddingSpellingsAndHeads) {
     EXPECT_EQ(r->tensors().size(), 10u);
     EXPECT_EQ(r->skipped().size(), 3u);
   }
+}
+
+TEST(MindSpore, BertSquadDense1IsQaOutputs) {
+  auto src = std::make_unique<MemoryReader>();
+  src->Add("bert.bert.bert_embedding_lookup.embedding_table", {7, 4});
+  src->Add("bert.bert.dense.weight", {4, 4});  // BertModel's pooler, unused by BertSquadModel
+  src->Add("bert.dense1.weight", {2, 4});      // BertSquadModel.dense1 = nn.Dense(hidden, 2): [out, in]
+  src->Add("bert.dense1.bias", {2});
+  for (const char* counter : {"total_num", "start_num", "end_num"}) src->Add(counter, {1});  // BertSquad's
+  src->Add("moment1.bert.dense1.weight", {2, 4});
+  const std::vector<float> w = src->Data("bert.dense1.weight");
+  auto r = RenameToHuggingFace(std::move(src), Layout::kMindSpore, nullptr);
+  EXPECT_EQ(r->ReadFloat32("qa_outputs.weight"), w);
+  EXPECT_NE(Find(*r, "qa_outputs.bias"), nullptr);
+  EXPECT_EQ(Find(*r, "classifier.weight"), nullptr);
+  EXPECT_EQ(r->tensors().size(), 4u);
+  EXPECT_EQ(r->skipped().size(), 4u);
 }
 
 TEST(MindSpore, TwoSpellingsOfOneTensorAreAnError) {

@@ -2,10 +2,13 @@
 // parameters under "<P>bert_embedding_lookup", "<P>bert_embedding_postprocessor",
 // "<P>bert_encoder.layers.N", "<P>dense" (the pooler), where P is the path of
 // the BertModel cell ("bert.bert." inside BertCLS or BertNetworkWithLoss);
-// the heads sit beside it: "dense_1" (BertCLSModel's classifier), "cls1"
-// (masked LM: dense, layernorm, output_bias; the decoder is the tied word
-// table) and "cls2" (next sentence). nn.Dense weights are [out, in], as in
-// PyTorch; LayerNorm parameters are gamma/beta.
+// the heads sit beside it: "dense_1" (BertCLSModel's classifier), "dense1"
+// (BertSquadModel's span head, Dense(hidden, 2) on every token: qa_outputs),
+// "cls1" (masked LM: dense, layernorm, output_bias; the decoder is the tied
+// word table) and "cls2" (next sentence). nn.Dense weights are [out, in], as
+// in PyTorch; LayerNorm parameters are gamma/beta. BertNERModel's tagger is
+// also named "dense_1" (on every token, beside an unused pooler), so a NER
+// checkpoint cannot be told from a classifier by its names: not read as one.
 #include <map>
 
 #include "import/layout_rules.h"
@@ -80,6 +83,8 @@ Plan PlanMindSpore(const std::vector<TensorInfo>& tensors) {
   static const std::map<std::string, std::string> kHeads = {
       {"dense_1.weight", "classifier.weight"},
       {"dense_1.bias", "classifier.bias"},
+      {"dense1.weight", "qa_outputs.weight"},
+      {"dense1.bias", "qa_outputs.bias"},
       {"cls1.dense.weight", "cls.predictions.transform.dense.weight"},
       {"cls1.dense.bias", "cls.predictions.transform.dense.bias"},
       {"cls1.layernorm.gamma", "cls.predictions.transform.LayerNorm.weight"},
