@@ -126,13 +126,8 @@ std::vector<std::string> ReadTokenizerFiles(const std::string& vocab_path, const
     }
   }
   // Longer than the embedding table is what transformers loads too (and
-  // FitTokenizerToTable warns about); shorter leaves rows without a token.
-  if (t.vocab.size() < m->config.vocab_size) {
-    throw ConvertError(vocab_path + ": " + std::to_string(base) + " tokens" +
-                       (t.vocab.size() != base ? " + " + std::to_string(t.vocab.size() - base) + " added" : "") +
-                       ", but the configuration says vocab_size " + std::to_string(m->config.vocab_size));
-  }
-
+  // FitTokenizerToTable warns about); shorter leaves rows without a token,
+  // which FitTokenizerToTable fills with placeholders.
   std::map<std::string, int32_t> ids;
   for (size_t i = 0; i < t.vocab.size(); ++i) ids[t.vocab[i]] = static_cast<int32_t>(i);  // last wins, as HF
   auto id_of = [&](const std::string& token, bool required) -> int32_t {
@@ -162,9 +157,26 @@ std::vector<std::string> ReadTokenizerFiles(const std::string& vocab_path, const
   return files;
 }
 
+namespace {
+std::string table_rows_text(uint32_t rows) {
+  return "the embedding table " + std::to_string(rows) + " rows (vocab_size)";
+}
+}  // namespace
+
 void FitTokenizerToTable(BertModel* m, const std::function<void(const std::string&)>& warn) {
   TokenizerSettings& t = m->tokenizer;
   const uint32_t rows = m->config.vocab_size;
+  // An embedding table padded beyond vocab.txt (vocab_size rounded up to a
+  // multiple of 8 or 64 for the GPU) loads in transformers: its tokenizer
+  // never produces those ids. Give each such row a placeholder entry that no
+  // text can produce either (BERT's tokenizer splits "[" off every word).
+  if (t.vocab.size() < rows) {
+    const size_t first = t.vocab.size();
+    warn("the vocabulary has " + std::to_string(first) + " tokens and " + table_rows_text(rows) + ": rows " +
+         std::to_string(first) + ".." + std::to_string(rows - 1) +
+         " have no token (no text produces them, as in transformers); written as placeholders [embert:row N]");
+    for (size_t id = first; id < rows; ++id) t.vocab.push_back("[embert:row " + std::to_string(id) + "]");
+  }
   const auto quoted = [&](int32_t id) { return std::to_string(id) + " \"" + t.vocab[id] + "\""; };
   const auto outside = [&](int32_t id) { return id >= 0 && static_cast<uint32_t>(id) >= rows; };
   const std::string table = "the embedding table has " + std::to_string(rows) + " rows (vocab_size)";
