@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "context/context_input.h"
 #include "encoder/encoder.h"
 #include "kernels/activations.h"
 #include "kernels/layer_norm.h"
@@ -46,6 +47,7 @@ void TopK(const float* scores, size_t n, size_t k, int32_t* ids, float* values) 
 Status Classify(embert_context* ctx, embert_classification* out) {
   const auto* head = ctx->model->root->classifier();
   if (head == nullptr) return Unsupported("classification");
+  EMBERT_RETURN_IF_ERROR(CheckOneInput(ctx, "read their results with embert_classify_batch"));
   EMBERT_RETURN_IF_ERROR(Pool(ctx));
   const size_t n = head->labels()->size();
   ctx->classifier.Run(ctx->head_engine, ctx->pooled, 1, ctx->logits);
@@ -74,6 +76,7 @@ Status Classify(embert_context* ctx, embert_classification* out) {
 }
 
 Status Embed(embert_context* ctx, embert_pooling pooling, bool normalize, const float** out, size_t* size) {
+  EMBERT_RETURN_IF_ERROR(CheckOneInput(ctx, "read their results with embert_embed_batch"));
   const size_t H = ctx->model->dims.hidden;
   switch (pooling) {
     case EMBERT_POOLING_CLS:
@@ -122,6 +125,7 @@ Status FillMask(embert_context* ctx, size_t top_k, embert_mask_predictions* out)
   if (top_k == 0 || top_k > kMaxTopK) {
     return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "top_k must be in [1, %zu]", kMaxTopK);
   }
+  EMBERT_RETURN_IF_ERROR(CheckOneInput(ctx, "fill-mask takes one input per call"));
   EMBERT_RETURN_IF_ERROR(Encode(ctx));
   const BertDims& d = ctx->model->dims;
   const size_t H = d.hidden;
@@ -160,6 +164,7 @@ Status FillMask(embert_context* ctx, size_t top_k, embert_mask_predictions* out)
 
 Status NextSentence(embert_context* ctx, float* probability) {
   if (ctx->model->root->next_sentence() == nullptr) return Unsupported("next-sentence");
+  EMBERT_RETURN_IF_ERROR(CheckOneInput(ctx, "next-sentence takes one input per call"));
   EMBERT_RETURN_IF_ERROR(Pool(ctx));
   ctx->next_sentence.Run(ctx->head_engine, ctx->pooled, 1, ctx->logits);
   kernels::Softmax(ctx->logits, 2, ctx->probs);

@@ -1,0 +1,132 @@
+// The tasks of packed inputs (embert_classify_batch, embert_embed_batch):
+// the heads of heads.cc, run once per packed input. Each input's rows come
+// out of the encoder as they would alone; the pooler and the classifier
+// work row by row, so running them on all inputs' [CLS] rows at once gives
+// each input its own result, bit for bit.
+#include <cmath>
+#include <cstring>
+
+#include "context/context_input.h"
+#include "encoder/batch.h"
+#include "encoder/encoder.h"
+#include "kernels/activations.h"
+
+namespace embert {
+namespace {
+
+// The [CLS] row of every packed input, gathered into `rows` ([N][H]).
+void GatherFirstRows(const embert_context* ctx, float* rows) {
+  const size_t H = ctx->model->dims.hidden;
+  for (size_t i = 0; i < ctx->num_inputs; ++i) {
+    std::memcpy(rows + i * H, ctx->hidden + ctx->input_offsets[i] * H, H * sizeof(float));
+  }
+}
+
+// tanh(W h[CLS] + b) of every input into ctx->branch ([N][H]); the
+// encoder's attended and branch buffers are free once it has run.
+Status PoolAll(embert_context* ctx) {
+  if (!ctx->has_pooler) return Status::Error(EMBERT_STATUS_UNSUPPORTED, "the model has no pooler head");
+  EMBERT_RETURN_IF_ERROR(Encode(ctx));
+  GatherFirstRows(ctx, ctx->attended);
+  ctx->pooler.Run(ctx->head_engine, ctx->attended, ctx->num_inputs, ctx->branch);
+  kernels::Tanh(ctx->branch, ctx->num_inputs * ctx->model->dims.hidden);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ClassifyBatch(embert_context* ctx, embert_classification* results, size_t n) {
+  const auto* head = ctx->model->root->classifier();
+  if (head == nullptr) return Status::Error(EMBERT_STATUS_UNSUPPORTED, "the model has no classification head");
+  if (!ctx->has_input) return Status::Error(EMBERT_STATUS_NO_INPUT, "no input: call embert_tokenize_batch first");
+  if (n != ctx->num_inputs) {
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "num_inputs %zu: the input packs %zu", n, ctx->num_inputs);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!StructSizeOk(results[i].struct_size)) {
+      return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "results[%zu].struct_size is not set", i);
+    }
+  }
+  EMBERT_RETURN_IF_ERROR(PoolAll(ctx));
+  const size_t L = head->labels()->size();
+  ctx->classifier.Run(ctx->head_engine, ctx->branch, n, ctx->batch_logits);
+  const bool sigmoid = L == 1 || head->score() == schema::ScoreFunction::SIGMOID;
+  for (size_t i = 0; i < n; ++i) {
+    const float* logits = ctx->batch_logits + i * L;
+    float* probs = ctx->batch_probs + i * L;
+    if (sigmoid) {
+      kernels::Sigmoid(logits, L, probs);
+    } else {
+      kernels::Softmax(logits, L, probs);
+    }
+    size_t best = 0;
+    for (size_t k = 1; k < L; ++k) best = logits[k] > logits[best] ? k : best;
+    embert_classification r;
+    std::memset(&r, 0, sizeof r);
+    r.struct_size = results[i].struct_size < sizeof r ? results[i].struct_size : sizeof r;
+    r.num_labels = L;
+    r.logits = logits;
+    r.probabilities = probs;
+    r.index = best;
+    r.label = head->labels()->Get(static_cast<uint32_t>(best))->c_str();
+    std::memcpy(&results[i], &r, r.struct_size);
+  }
+  return Status::Ok();
+}
+
+Status EmbedBatch(embert_context* ctx, embert_pooling pooling, bool normalize, const float** out, size_t* count,
+                  size_t* dim) {
+  if (!ctx->has_input) return Status::Error(EMBERT_STATUS_NO_INPUT, "no input: call embert_tokenize_batch first");
+  const size_t H = ctx->model->dims.hidden;
+  const size_t n = ctx->num_inputs;
+  // The results go to the encoder's wide buffer ([T][>= 3H]), free once it
+  // has run: valid until the next call on the context.
+  float* vectors = ctx->wide;
+  switch (pooling) {
+    case EMBERT_POOLING_CLS:
+      if (ctx->has_pooler) {
+        EMBERT_RETURN_IF_ERROR(PoolAll(ctx));
+        std::memcpy(vectors, ctx->branch, n * H * sizeof(float));
+        break;
+      }
+      [[fallthrough]];  // no pooler: the raw [CLS] state, as embert_embed
+    case EMBERT_POOLING_CLS_RAW:
+      EMBERT_RETURN_IF_ERROR(Encode(ctx));
+      GatherFirstRows(ctx, vectors);
+      break;
+    case EMBERT_POOLING_MEAN:
+      EMBERT_RETURN_IF_ERROR(Encode(ctx));
+      for (size_t i = 0; i < n; ++i) {
+        float* v = vectors + i * H;
+        std::memset(v, 0, H * sizeof(float));
+        size_t used = 0;
+        for (size_t t = ctx->input_offsets[i]; t < ctx->input_offsets[i + 1]; ++t) {
+          if (ctx->attention_mask[t] == 0) continue;
+          const float* row = ctx->hidden + t * H;
+          for (size_t c = 0; c < H; ++c) v[c] += row[c];
+          ++used;
+        }
+        const float inv = used ? 1.0f / static_cast<float>(used) : 0.0f;
+        for (size_t c = 0; c < H; ++c) v[c] *= inv;
+      }
+      break;
+    default: return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown pooling %d", static_cast<int>(pooling));
+  }
+  if (normalize) {
+    for (size_t i = 0; i < n; ++i) {
+      float* v = vectors + i * H;
+      double sq = 0.0;
+      for (size_t c = 0; c < H; ++c) sq += static_cast<double>(v[c]) * v[c];
+      if (sq > 0.0) {
+        const float inv = static_cast<float>(1.0 / std::sqrt(sq));
+        for (size_t c = 0; c < H; ++c) v[c] *= inv;
+      }
+    }
+  }
+  *out = vectors;
+  *count = n;
+  *dim = H;
+  return Status::Ok();
+}
+
+}  // namespace embert
