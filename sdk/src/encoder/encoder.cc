@@ -79,7 +79,15 @@ Status Encode(embert_context* ctx) {
   const size_t I = d.intermediate;
   const LinearEngine& engine = ctx->engine;
 
-  kernels::Embed(ctx->embeddings, H, ctx->input_ids, ctx->token_type_ids, S, d.layer_norm_eps, ctx->hidden);
+  // DistilBERT ignores token types (its table is one zero row); ELECTRA may
+  // embed at a narrower width and project the normalised rows to H.
+  const int32_t* types = IgnoresTokenTypes(d) ? nullptr : ctx->token_type_ids;
+  if (ctx->embeddings.has_projection) {
+    kernels::Embed(ctx->embeddings, d.embedding, ctx->input_ids, types, S, d.layer_norm_eps, ctx->embedded);
+    ctx->embedding_projection.Run(ctx->head_engine, ctx->embedded, S, ctx->hidden);
+  } else {
+    kernels::Embed(ctx->embeddings, H, ctx->input_ids, types, S, d.layer_norm_eps, ctx->hidden);
+  }
   Observe(ctx, 0, EMBERT_OBSERVE_EMBEDDINGS_OUTPUT, ctx->hidden, nullptr, H);
 
   AttentionTask attention;
