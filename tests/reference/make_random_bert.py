@@ -94,10 +94,10 @@ def build(a, rng):
         vec(name + ".weight", n, 1.0, 0.1)
         vec(name + ".bias", n, 0.0, 0.05)
 
-    E = a.embedding_size or H
+    E = getattr(a, "embedding_size", 0) or H
     mat("bert.embeddings.word_embeddings.weight", V, E)
     mat("bert.embeddings.position_embeddings.weight", a.max_pos, E)
-    if a.arch != "distilbert":
+    if getattr(a, "arch", "bert") != "distilbert":
         mat("bert.embeddings.token_type_embeddings.weight", a.type_vocab, E)
     norm("bert.embeddings.LayerNorm", E)
     if E != H:
@@ -114,7 +114,7 @@ def build(a, rng):
         norm(p + "output.LayerNorm", H)
     if not a.no_pooler:
         linear("bert.pooler.dense", H, H)
-    if a.labels and a.arch != "bert":  # [CLS] -> dense -> ReLU/GELU -> out_proj
+    if a.labels and getattr(a, "arch", "bert") != "bert":  # [CLS] -> dense -> ReLU/GELU -> out_proj
         linear("classifier.dense", H, H)
         mat("classifier.out_proj.weight", a.labels, H, 0.2)
         vec("classifier.out_proj.bias", a.labels, 0.0, 0.1)
