@@ -40,8 +40,9 @@ int main(int argc, char** argv) {
   const char* model_path = Arg(argc, argv, "--model", nullptr);
   const char* texts_path = Arg(argc, argv, "--texts", nullptr);
   if (model_path == nullptr || texts_path == nullptr) {
-    std::fprintf(stderr, "usage: embed_throughput --model M --texts FILE [--threads T] [--batch-tokens N] "
-                         "[--repeats R] [--pooling mean|cls]\n");
+    std::fprintf(stderr,
+                 "usage: embed_throughput --model M --texts FILE [--threads T] [--batch-tokens N] "
+                 "[--repeats R] [--pooling mean|cls]\n");
     return 2;
   }
   const uint32_t threads = static_cast<uint32_t>(std::atoi(Arg(argc, argv, "--threads", "1")));
@@ -119,9 +120,10 @@ int main(int argc, char** argv) {
   }
   std::vector<double> sorted = rates;
   std::sort(sorted.begin(), sorted.end());
-  std::printf("{\"system\":\"embert\",\"model\":\"%s\",\"threads\":%u,\"batch_tokens\":%u,\"texts\":%zu,\"tokens\":%zu,"
-              "\"runs\":%zu,\"lines_per_s\":%.2f,\"all\":[",
-              model_path, threads, batch_tokens, texts.size(), tokens, runs, sorted[sorted.size() / 2]);
+  std::printf(
+      "{\"system\":\"embert\",\"model\":\"%s\",\"threads\":%u,\"batch_tokens\":%u,\"texts\":%zu,\"tokens\":%zu,"
+      "\"runs\":%zu,\"lines_per_s\":%.2f,\"all\":[",
+      model_path, threads, batch_tokens, texts.size(), tokens, runs, sorted[sorted.size() / 2]);
   for (size_t i = 0; i < rates.size(); ++i) std::printf("%s%.2f", i ? "," : "", rates[i]);
   std::printf("],\"checksum\":%.6g}\n", checksum);
   embert_context_destroy(ctx);

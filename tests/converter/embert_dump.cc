@@ -110,6 +110,7 @@ class Dumper {
       Tensor("embeddings.position", e->position());
       Tensor("embeddings.token_type", e->token_type());
       Norm("embeddings.norm", e->norm());
+      Linear("embeddings.projection", e->projection());
     }
     if (m_->layers()) {
       for (uint32_t i = 0; i < m_->layers()->size(); ++i) {
@@ -129,8 +130,11 @@ class Dumper {
     std::string classifier = "null";
     if (const auto* c = m_->classifier()) {
       Linear("classifier", c->dense());
+      Linear("classifier.transform", c->transform());
       classifier = "{\"labels\": " + List(c->labels(), [](const flatbuffers::String* x) { return Quote(x->str()); }) +
-                   ", \"score\": " + Quote(s::EnumNameScoreFunction(c->score())) + "}";
+                   ", \"score\": " + Quote(s::EnumNameScoreFunction(c->score())) +
+                   (c->transform() ? ", \"transform_act\": " + Quote(s::EnumNameHiddenAct(c->transform_act())) : "") +
+                   "}";
     }
     std::string mlm = "null";
     if (const auto* h = m_->masked_lm()) {
@@ -179,7 +183,9 @@ class Dumper {
              ", \"max_position_embeddings\": " + Int(c->max_position_embeddings()) +
              ", \"type_vocab_size\": " + Int(c->type_vocab_size()) +
              ", \"layer_norm_eps\": " + Float(c->layer_norm_eps()) +
-             ", \"hidden_act\": " + Quote(s::EnumNameHiddenAct(c->hidden_act())) + "}";
+             ", \"hidden_act\": " + Quote(s::EnumNameHiddenAct(c->hidden_act())) +
+             ", \"architecture\": " + Quote(s::EnumNameArchitecture(c->architecture())) +
+             ", \"embedding_size\": " + Int(c->embedding_size()) + "}";
     }
     if (const auto* q = m_->quantization()) {
       out += ",\n\"quantization\": {\"weights\": " + Quote(s::EnumNameWeightQuantization(q->weights())) +

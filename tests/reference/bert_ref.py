@@ -21,6 +21,19 @@ against it. Everything is computed in float64 from the checkpoint's weights
 Parameter names with or without the `bert.` prefix; LayerNorm weight/bias or gamma/beta.
 Batches: input_ids [B, n] with attention_mask [B, n] (0 = padding).
 
+DistilBERT and ELECTRA (config model_type "distilbert" / "electra"), from their papers and
+Hugging Face's module structure (DistilBertModel, ElectraModel), read under their own names
+and renamed here to the BERT names above (family_to_bert):
+  DistilBERT  embeddings LayerNorm(word[ids] + position[0..n)): no token types (a pair's
+              types are ignored); config dim, hidden_dim, n_layers, n_heads, activation;
+              every LayerNorm eps 1e-12; the layer is BERT's post-LN layer under other names;
+              sequence classifier: classifier(relu(pre_classifier(h[CLS]))), no pooler;
+              MLM: vocab_projector(LayerNorm(act(vocab_transform(h)))), tied to the word table
+  ELECTRA     BERT's body under electra., embedding tables embedding_size wide and
+              embeddings_project (E -> H, no activation) after the embedding LayerNorm;
+              sequence classifier: out_proj(gelu(dense(h[CLS]))) (erf GELU whatever
+              hidden_act), no pooler
+
 Usage (run with Debian's /usr/bin/python3, which has numpy):
   bert_ref.py --model DIR --ids 101,2023,102 [--types 0,0,0] [--mask 1,1,1]
         one sequence: prints a JSON object with every output the checkpoint has
@@ -82,15 +95,59 @@ def load_weights(model_dir):
     return {k: np.asarray(v, dtype=np.float64) for k, v in w.items()}
 
 
+DISTIL_LAYER_NAMES = [("attention.q_lin.", "attention.self.query."), ("attention.k_lin.", "attention.self.key."),
+                      ("attention.v_lin.", "attention.self.value."), ("attention.out_lin.", "attention.output.dense."),
+                      ("sa_layer_norm.", "attention.output.LayerNorm."), ("ffn.lin1.", "intermediate.dense."),
+                      ("ffn.lin2.", "output.dense."), ("output_layer_norm.", "output.LayerNorm.")]
+
+
+def family_to_bert(family, w):
+    """DistilBERT's / ELECTRA's Hugging Face parameter names -> BERT's (module by module)."""
+    out = {}
+    seq = "pre_classifier.weight" in w
+    for k, v in w.items():
+        n = k
+        if family == "distilbert":
+            n = n[len("distilbert."):] if n.startswith("distilbert.") else n
+            if n.startswith("transformer.layer."):
+                n = "encoder.layer." + n[len("transformer.layer."):]
+                for a, b in DISTIL_LAYER_NAMES:
+                    n = n.replace(a, b)
+            if n.startswith(("embeddings.", "encoder.")):
+                n = "bert." + n
+            elif n.startswith("pre_classifier."):
+                n = "classifier.dense." + n[len("pre_classifier."):]
+            elif seq and n.startswith("classifier."):
+                n = "classifier.out_proj." + n[len("classifier."):]
+            elif n.startswith("vocab_transform."):
+                n = "cls.predictions.transform.dense." + n[len("vocab_transform."):]
+            elif n.startswith("vocab_layer_norm."):
+                n = "cls.predictions.transform.LayerNorm." + n[len("vocab_layer_norm."):]
+            elif n == "vocab_projector.weight":
+                n = "cls.predictions.decoder.weight"
+            elif n == "vocab_projector.bias":
+                n = "cls.predictions.bias"
+        elif family == "electra" and n.startswith("electra."):
+            n = "bert." + n[len("electra."):]
+        out[n] = v
+    return out
+
+
 class Bert:
-    """Bert(model_dir) or Bert(config=dict, weights={name: array})."""
+    """Bert(model_dir) or Bert(config=dict, weights={name: array}); also DistilBERT and ELECTRA."""
 
     def __init__(self, model_dir=None, config=None, weights=None):
         if model_dir is not None:
             with open(os.path.join(model_dir, "config.json")) as f:
                 config = json.load(f)
             weights = load_weights(model_dir)
-        self.config = c = config
+        self.config = c = dict(config)
+        self.family = c.get("model_type", "bert")
+        if self.family == "distilbert":
+            c.update(hidden_size=c["dim"], num_attention_heads=c["n_heads"], num_hidden_layers=c["n_layers"],
+                     intermediate_size=c["hidden_dim"], hidden_act=c.get("activation", "gelu"), layer_norm_eps=1e-12)
+        if self.family in ("distilbert", "electra"):
+            weights = family_to_bert(self.family, weights)
         self.w = {k: np.asarray(v, dtype=np.float64) for k, v in weights.items()}
         self.prefix = "bert." if "bert.embeddings.word_embeddings.weight" in self.w else ""
         self.hidden = c["hidden_size"]
@@ -105,7 +162,9 @@ class Bert:
         self.labels = [labels[str(i)] for i in range(len(labels))]
         self.multi_label = c.get("problem_type") == "multi_label_classification"
         self.has_pooler = self.has("pooler.dense.weight")
-        self.has_classifier = "classifier.weight" in self.w
+        # DistilBERT's pre_classifier + ReLU, ELECTRA's dense + GELU on h[CLS]: instead of the pooler.
+        self.has_transform = "classifier.dense.weight" in self.w
+        self.has_classifier = "classifier.weight" in self.w or self.has_transform
         self.has_mlm = "cls.predictions.transform.dense.weight" in self.w
         self.has_nsp = "cls.seq_relationship.weight" in self.w
 
@@ -144,10 +203,12 @@ class Bert:
         if n > self.config["max_position_embeddings"]:
             raise ValueError("sequence of %d tokens > max_position_embeddings %d"
                              % (n, self.config["max_position_embeddings"]))
-        x = (self.p("embeddings.word_embeddings.weight")[ids]
-             + self.p("embeddings.position_embeddings.weight")[:n][None]
-             + self.p("embeddings.token_type_embeddings.weight")[types])
+        x = self.p("embeddings.word_embeddings.weight")[ids] + self.p("embeddings.position_embeddings.weight")[:n][None]
+        if self.family != "distilbert":  # DistilBERT has no token types
+            x = x + self.p("embeddings.token_type_embeddings.weight")[types]
         x = self.norm(x, "embeddings.LayerNorm")
+        if self.has("embeddings_project.weight"):  # ELECTRA: embedding_size -> hidden_size
+            x = self.dense(x, "embeddings_project")
         A, d = self.heads, self.hidden // self.heads
         # Hugging Face adds float32's lowest value to the scores of masked keys.
         bias = ((1.0 - mask) * F32_MIN)[:, None, None, :]
@@ -187,6 +248,10 @@ class Bert:
         return (h * m).sum(-2) / m.sum(-2)
 
     def logits(self, h):
+        if self.has_transform:
+            x = self.dense(np.asarray(h)[..., 0, :], "classifier.dense", False)
+            x = np.maximum(x, 0.0) if self.family == "distilbert" else gelu_erf(x)
+            return self.dense(x, "classifier.out_proj", False)
         return self.pooled(h) @ self.w["classifier.weight"].T + self.w["classifier.bias"]
 
     def probs(self, logits):

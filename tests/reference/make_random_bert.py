@@ -8,6 +8,7 @@ outputs of the independent numpy reference (bert_ref.py) for a set of inputs.
       [--outlier-dims 308,381 --outlier-factor 20 [--outlier-sites attention,ffn]]
       [--specials standard|first]
       [--max-case-len N] [--no-expected] [--torch | --torch-legacy] [--no-safetensors]
+      [--arch bert|distilbert|electra [--embedding-size E]] [--tokenizer-files minilm|bge|e5|gte]
 
 Run with Debian's /usr/bin/python3 (numpy; --torch/--torch-legacy also need torch).
 
@@ -24,6 +25,15 @@ DIR/tokenizer_config.json and DIR/expected.json (see README.md in this folder).
   README.md: Q and V outputs, the attention context, the residual stream after each
   attention LayerNorm, i.e. the FFN input, and two pass-through FFN units per dimension);
   the largest output difference to the untransformed model is recorded in expected.json.
+--arch distilbert: DistilBertModel / ...ForSequenceClassification (--labels: pre_classifier +
+  classifier) / ...ForMaskedLM (--mlm: vocab_transform, vocab_layer_norm, vocab_projector tied,
+  its weight left out of the safetensors as transformers does) under DistilBERT's names and
+  config keys (dim, hidden_dim, n_layers, n_heads, activation); no token types, no pooler.
+--arch electra: ElectraModel / ElectraForSequenceClassification (--labels: classifier.dense +
+  classifier.out_proj) under electra.*, embedding tables --embedding-size wide (default
+  --hidden) with embeddings_project when it differs from --hidden; no pooler.
+--tokenizer-files: tokenizer_config.json and special_tokens_map.json as published with
+  all-MiniLM-L6-v2, bge-small-en-v1.5, e5-small-v2 or gte-small.
 """
 import argparse
 import json
@@ -84,10 +94,14 @@ def build(a, rng):
         vec(name + ".weight", n, 1.0, 0.1)
         vec(name + ".bias", n, 0.0, 0.05)
 
-    mat("bert.embeddings.word_embeddings.weight", V, H)
-    mat("bert.embeddings.position_embeddings.weight", a.max_pos, H)
-    mat("bert.embeddings.token_type_embeddings.weight", a.type_vocab, H)
-    norm("bert.embeddings.LayerNorm", H)
+    E = getattr(a, "embedding_size", 0) or H
+    mat("bert.embeddings.word_embeddings.weight", V, E)
+    mat("bert.embeddings.position_embeddings.weight", a.max_pos, E)
+    if getattr(a, "arch", "bert") != "distilbert":
+        mat("bert.embeddings.token_type_embeddings.weight", a.type_vocab, E)
+    norm("bert.embeddings.LayerNorm", E)
+    if E != H:
+        linear("bert.embeddings_project", H, E)
     for i in range(a.layers):
         p = "bert.encoder.layer.%d." % i
         linear(p + "attention.self.query", H, H)
@@ -100,7 +114,11 @@ def build(a, rng):
         norm(p + "output.LayerNorm", H)
     if not a.no_pooler:
         linear("bert.pooler.dense", H, H)
-    if a.labels:
+    if a.labels and getattr(a, "arch", "bert") != "bert":  # [CLS] -> dense -> ReLU/GELU -> out_proj
+        linear("classifier.dense", H, H)
+        mat("classifier.out_proj.weight", a.labels, H, 0.2)
+        vec("classifier.out_proj.bias", a.labels, 0.0, 0.1)
+    elif a.labels:
         mat("classifier.weight", a.labels, H, 0.2)
         vec("classifier.bias", a.labels, 0.0, 0.1)
     if a.mlm:
@@ -111,6 +129,69 @@ def build(a, rng):
         mat("cls.seq_relationship.weight", 2, H, 0.2)
         vec("cls.seq_relationship.bias", 2, 0.0, 0.1)
     return w
+
+
+DISTIL_NAMES = [("attention.self.query.", "attention.q_lin."), ("attention.self.key.", "attention.k_lin."),
+                ("attention.self.value.", "attention.v_lin."), ("attention.output.dense.", "attention.out_lin."),
+                ("attention.output.LayerNorm.", "sa_layer_norm."), ("intermediate.dense.", "ffn.lin1."),
+                ("output.dense.", "ffn.lin2."), ("output.LayerNorm.", "output_layer_norm.")]
+
+
+def to_family(arch, w):
+    """The weights under DistilBERT's or ELECTRA's published Hugging Face names."""
+    if arch == "bert":
+        return w
+    out = {}
+    for k, v in w.items():
+        n = k
+        if arch == "electra":
+            n = "electra." + n[5:] if n.startswith("bert.") else n
+        elif n.startswith("bert.encoder.layer."):
+            n = "distilbert.transformer.layer." + n[len("bert.encoder.layer."):]
+            for a, b in DISTIL_NAMES:
+                if a in n:
+                    n = n.replace(a, b)
+                    break
+        elif n.startswith("bert."):
+            n = "distilbert." + n[5:]
+        elif n.startswith("classifier.dense."):
+            n = "pre_classifier." + n[len("classifier.dense."):]
+        elif n.startswith("classifier.out_proj."):
+            n = "classifier." + n[len("classifier.out_proj."):]
+        elif n.startswith("cls.predictions.transform.dense."):
+            n = "vocab_transform." + n[len("cls.predictions.transform.dense."):]
+        elif n.startswith("cls.predictions.transform.LayerNorm."):
+            n = "vocab_layer_norm." + n[len("cls.predictions.transform.LayerNorm."):]
+        elif n == "cls.predictions.bias":
+            n = "vocab_projector.bias"
+        out[n] = v
+    return out
+
+
+# tokenizer_config.json / special_tokens_map.json of published BERT-architecture embedders
+# (the Hugging Face repositories' files, model_max_length 512, BertTokenizer, uncased).
+_SPECIAL_MAP = {"cls_token": "[CLS]", "mask_token": "[MASK]", "pad_token": "[PAD]", "sep_token": "[SEP]",
+                "unk_token": "[UNK]"}
+TOKENIZER_FILES = {
+    "minilm": ({"clean_up_tokenization_spaces": True, "cls_token": "[CLS]", "do_basic_tokenize": True,
+                "do_lower_case": True, "mask_token": "[MASK]", "max_length": 128, "model_max_length": 512,
+                "never_split": None, "pad_to_multiple_of": None, "pad_token": "[PAD]", "pad_token_type_id": 0,
+                "padding_side": "right", "sep_token": "[SEP]", "stride": 0, "strip_accents": None,
+                "tokenize_chinese_chars": True, "tokenizer_class": "BertTokenizer", "truncation_side": "right",
+                "truncation_strategy": "longest_first", "unk_token": "[UNK]"}, _SPECIAL_MAP),
+    "bge": ({"clean_up_tokenization_spaces": True, "cls_token": "[CLS]", "do_basic_tokenize": True,
+             "do_lower_case": True, "mask_token": "[MASK]", "model_max_length": 512, "never_split": None,
+             "pad_token": "[PAD]", "sep_token": "[SEP]", "strip_accents": None, "tokenize_chinese_chars": True,
+             "tokenizer_class": "BertTokenizer", "unk_token": "[UNK]"}, _SPECIAL_MAP),
+    "e5": ({"clean_up_tokenization_spaces": True, "cls_token": "[CLS]", "do_basic_tokenize": True,
+            "do_lower_case": True, "mask_token": "[MASK]", "model_max_length": 512, "never_split": None,
+            "pad_token": "[PAD]", "sep_token": "[SEP]", "strip_accents": None, "tokenize_chinese_chars": True,
+            "tokenizer_class": "BertTokenizer", "unk_token": "[UNK]"}, _SPECIAL_MAP),
+    "gte": ({"clean_up_tokenization_spaces": True, "cls_token": "[CLS]", "do_basic_tokenize": True,
+             "do_lower_case": True, "mask_token": "[MASK]", "model_max_length": 512, "never_split": None,
+             "pad_token": "[PAD]", "sep_token": "[SEP]", "strip_accents": None, "tokenize_chinese_chars": True,
+             "tokenizer_class": "BertTokenizer", "unk_token": "[UNK]"}, _SPECIAL_MAP),
+}
 
 
 def reserved_units(intermediate, dims):
@@ -270,10 +351,24 @@ def main():
     ap.add_argument("--torch-legacy", action="store_true", help="also write pytorch_model.bin (legacy format)")
     ap.add_argument("--no-safetensors", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--arch", default="bert", choices=["bert", "distilbert", "electra"])
+    ap.add_argument("--embedding-size", type=int, default=0, help="electra: width of the embedding tables")
+    ap.add_argument("--tokenizer-files", choices=sorted(TOKENIZER_FILES),
+                    help="write that model's published tokenizer_config.json and special_tokens_map.json")
     a = ap.parse_args()
+    if a.arch != "bert":
+        a.no_pooler = True
+        if a.nsp or a.outlier_dims or a.torch_legacy:
+            ap.error("--arch %s: no --nsp, --outlier-dims or --torch-legacy" % a.arch)
+        if a.mlm and a.arch == "electra":
+            ap.error("--arch electra: discriminators only (no --mlm)")
+    if a.embedding_size and a.arch != "electra":
+        ap.error("--embedding-size is ELECTRA's")
+    if a.arch == "distilbert":
+        a.type_vocab = 1  # no token types (make_cases then writes no pair case)
     if a.hidden % a.heads:
         ap.error("--hidden must be a multiple of --heads")
-    if a.no_pooler and (a.labels or a.nsp):
+    if a.no_pooler and (a.labels and a.arch == "bert" or a.nsp):
         ap.error("--labels and --nsp read the pooler: drop --no-pooler")
     dims = [int(d) for d in a.outlier_dims.split(",") if d.strip()]
     sites = [x for x in a.outlier_sites.split(",") if x]
@@ -316,19 +411,42 @@ def main():
         outlier = {"dims": dims, "factor": a.outlier_factor, "sites": sites,
                    "reserved_intermediate_units": reserved_units(a.intermediate, dims) if "ffn" in sites else []}
     dtype = {"f32": "F32", "f16": "F16", "bf16": "BF16"}[a.dtype]
+    if a.arch == "distilbert":  # DistilBertConfig's own keys, as its config.json holds them
+        arch = {"BertForSequenceClassification": "DistilBertForSequenceClassification",
+                "BertForMaskedLM": "DistilBertForMaskedLM"}.get(arch, "DistilBertModel")
+        config = {"architectures": [arch], "model_type": "distilbert", "vocab_size": a.vocab, "dim": a.hidden,
+                  "n_layers": a.layers, "n_heads": a.heads, "hidden_dim": a.intermediate,
+                  "max_position_embeddings": a.max_pos, "activation": a.act, "sinusoidal_pos_embds": False,
+                  "dropout": 0.1, "attention_dropout": 0.1, "qa_dropout": 0.1, "seq_classif_dropout": 0.2,
+                  "initializer_range": 0.02, "pad_token_id": 0, "tie_weights_": True,
+                  **{k: v for k, v in config.items() if k in ("id2label", "label2id", "num_labels", "problem_type")}}
+    elif a.arch == "electra":
+        config["model_type"] = "electra"
+        config["architectures"] = ["ElectraForSequenceClassification" if a.labels else "ElectraModel"]
+        config["embedding_size"] = a.embedding_size or a.hidden
+        config.update(summary_type="first", summary_use_proj=True, summary_activation="gelu",
+                      summary_last_dropout=0.1)
+    native = to_family(a.arch, weights)
     with open(os.path.join(a.out, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
     with open(os.path.join(a.out, "vocab.txt"), "w") as f:
         f.write("\n".join(vocab) + "\n")
-    with open(os.path.join(a.out, "tokenizer_config.json"), "w") as f:
-        json.dump({"do_lower_case": True, "model_max_length": a.max_pos}, f)
+    if a.tokenizer_files:
+        tc, sm = TOKENIZER_FILES[a.tokenizer_files]
+        with open(os.path.join(a.out, "tokenizer_config.json"), "w") as f:
+            json.dump(tc, f, indent=2)
+        with open(os.path.join(a.out, "special_tokens_map.json"), "w") as f:
+            json.dump(sm, f, indent=2)
+    else:
+        with open(os.path.join(a.out, "tokenizer_config.json"), "w") as f:
+            json.dump({"do_lower_case": True, "model_max_length": a.max_pos}, f)
     if not a.no_safetensors:
-        safetensors_io.save(os.path.join(a.out, "model.safetensors"), weights, dtype)
+        safetensors_io.save(os.path.join(a.out, "model.safetensors"), native, dtype)
     if a.torch or a.torch_legacy:
         import torch
 
         tdt = {"f32": torch.float32, "f16": torch.float16, "bf16": torch.bfloat16}[a.dtype]
-        sd = {k: torch.from_numpy(v.copy()).to(tdt) for k, v in weights.items()}
+        sd = {k: torch.from_numpy(v.copy()).to(tdt) for k, v in native.items()}
         torch.save(sd, os.path.join(a.out, "pytorch_model.bin"), _use_new_zipfile_serialization=not a.torch_legacy)
     if a.no_expected:
         return
@@ -340,7 +458,7 @@ def main():
             return {k: safetensors_io.bf16_to_float32(safetensors_io.float32_to_bf16_bits(v)) for k, v in w.items()}
         return w
 
-    bert = bert_ref.Bert(config=config, weights=stored(weights))
+    bert = bert_ref.Bert(config=config, weights=stored(native))
     cases, mask_id = make_cases(a, vocab, np.random.default_rng(a.seed + 1000))
     results = expected_outputs(bert, cases, mask_id)
     doc = {"config": config,

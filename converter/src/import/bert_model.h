@@ -30,6 +30,10 @@ struct LayerWeights {
   NormWeights attention_norm, output_norm;
 };
 
+// The checkpoint's family (config.json's model_type): the same encoder,
+// differing in names (import/layout_distilbert.cc), token types and heads.
+enum class Family { kBert, kDistilBert, kElectra };
+
 struct BertConfig {
   uint32_t vocab_size = 0;
   uint32_t hidden_size = 0;
@@ -40,6 +44,10 @@ struct BertConfig {
   uint32_t type_vocab_size = 0;
   float layer_norm_eps = 1e-12f;
   std::string hidden_act = "gelu";  // gelu | gelu_new | relu
+  Family family = Family::kBert;
+  // Width of the embedding tables (ELECTRA's embedding_size); 0: hidden_size.
+  uint32_t embedding_size = 0;
+  uint32_t EmbeddingWidth() const { return embedding_size != 0 ? embedding_size : hidden_size; }
 };
 
 struct TokenizerSettings {
@@ -65,6 +73,9 @@ struct BertModel {
   TokenizerSettings tokenizer;
   Matrix word_embeddings, position_embeddings, token_type_embeddings;
   NormWeights embedding_norm;
+  // ELECTRA's embeddings_project [hidden, embedding_size], when the widths differ.
+  bool has_embedding_projection = false;
+  LinearWeights embedding_projection;
   std::vector<LayerWeights> layers;
   bool has_pooler = false;
   LinearWeights pooler;
@@ -72,6 +83,12 @@ struct BertModel {
   LinearWeights classifier;
   std::vector<std::string> labels;
   bool sigmoid_scores = false;  // multi-label or a single logit
+  // The classifier's [CLS] transform instead of the pooler: DistilBERT's
+  // pre_classifier + ReLU, ELECTRA's classifier.dense + GELU (classifier is
+  // then their classifier / classifier.out_proj).
+  bool has_classifier_transform = false;
+  LinearWeights classifier_transform;
+  std::string classifier_transform_act;  // gelu | relu
   bool has_masked_lm = false;
   LinearWeights mlm_transform;
   NormWeights mlm_norm;

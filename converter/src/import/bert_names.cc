@@ -16,6 +16,7 @@ class Names : public HeadTensors {
     for (const auto& t : r.tensors()) info_[t.name] = &t;
     // Other BERT-like families share BERT's names under their own prefix but
     // differ in positions, token types or tokenizer: refuse them by name.
+    // DistilBERT and ELECTRA come here renamed (layout_distilbert.cc).
     for (const char* other : {"roberta.", "albert.", "distilbert.", "electra.", "deberta."}) {
       for (const auto& t : r.tensors()) {
         if (t.name.rfind(other, 0) == 0 || t.name.find(std::string(".") + other) != std::string::npos) {
@@ -138,19 +139,30 @@ void LoadHuggingFaceWeights(const CheckpointReader& reader, BertModel* m) {
   const Names n(reader);
   const BertConfig& c = m->config;
   const int64_t H = c.hidden_size, I = c.intermediate_size, V = c.vocab_size;
+  // The embedding tables' width: ELECTRA's embedding_size, else hidden.
+  const uint32_t E = c.EmbeddingWidth();
   try {
-    m->word_embeddings = AsMatrix(n.Bert("embeddings.word_embeddings.weight", {V, H}), c.vocab_size, c.hidden_size);
+    m->word_embeddings = AsMatrix(n.Bert("embeddings.word_embeddings.weight", {V, E}), c.vocab_size, E);
   } catch (const ConvertError& e) {
     // Name the config's keys: a vocab_size that disagrees with the table is
     // the usual cause.
-    throw ConvertError(std::string(e.what()) + " (vocab_size " + std::to_string(V) + ", hidden_size " +
-                       std::to_string(H) + ")");
+    throw ConvertError(std::string(e.what()) + " (vocab_size " + std::to_string(V) + ", embedding width " +
+                       std::to_string(E) + ")");
   }
-  m->position_embeddings = AsMatrix(n.Bert("embeddings.position_embeddings.weight", {c.max_position_embeddings, H}),
-                                    c.max_position_embeddings, c.hidden_size);
-  m->token_type_embeddings = AsMatrix(n.Bert("embeddings.token_type_embeddings.weight", {c.type_vocab_size, H}),
-                                      c.type_vocab_size, c.hidden_size);
-  m->embedding_norm = n.Norm("embeddings.LayerNorm", true, H);
+  m->position_embeddings = AsMatrix(n.Bert("embeddings.position_embeddings.weight", {c.max_position_embeddings, E}),
+                                    c.max_position_embeddings, E);
+  if (c.family == Family::kDistilBert) {
+    // No token types: one zero row (config type_vocab_size 1).
+    m->token_type_embeddings = AsMatrix(std::vector<float>(E, 0.0f), 1, E);
+  } else {
+    m->token_type_embeddings =
+        AsMatrix(n.Bert("embeddings.token_type_embeddings.weight", {c.type_vocab_size, E}), c.type_vocab_size, E);
+  }
+  m->embedding_norm = n.Norm("embeddings.LayerNorm", true, E);
+  if (E != c.hidden_size) {  // ELECTRA's embeddings_project, E -> H after the LayerNorm
+    m->has_embedding_projection = true;
+    m->embedding_projection = n.Linear("embeddings_project", true, H, E);
+  }
   m->layers.resize(c.num_layers);
   for (uint32_t i = 0; i < c.num_layers; ++i) {
     const std::string p = "encoder.layer." + std::to_string(i) + ".";
@@ -167,9 +179,34 @@ void LoadHuggingFaceWeights(const CheckpointReader& reader, BertModel* m) {
   m->has_pooler = n.HasBert("pooler.dense.weight");
   if (m->has_pooler) m->pooler = n.Linear("pooler.dense", true, H, H);
   ImportTaskHeads(n, m);
+  // DistilBERT's pre_classifier + ReLU + classifier (layout_distilbert.cc
+  // names them classifier.dense / classifier.out_proj) and ELECTRA's
+  // classifier.dense + GELU + classifier.out_proj, on h[CLS], no pooler.
+  if (n.Has("classifier.dense.weight") && n.Has("classifier.out_proj.weight")) {
+    if (c.family == Family::kBert) {
+      throw ConvertError(
+          "classifier.dense and classifier.out_proj in a BERT checkpoint (that is RoBERTa's or "
+          "ELECTRA's head): config.json's model_type says bert");
+    }
+    const int64_t labels = n.Rows("classifier.out_proj.weight");
+    if (labels < 1) throw ConvertError("classifier.out_proj.weight must be [num_labels, hidden]");
+    m->has_classifier = true;
+    m->has_classifier_transform = true;
+    m->classifier_transform = n.Linear("classifier.dense", false, H, H);
+    m->classifier_transform_act = c.family == Family::kDistilBert ? "relu" : "gelu";
+    m->classifier = n.Linear("classifier.out_proj", false, labels, H);
+    if (m->labels.empty()) {
+      for (int64_t i = 0; i < labels; ++i) m->labels.push_back("LABEL_" + std::to_string(i));
+    }
+    if (static_cast<int64_t>(m->labels.size()) != labels) {
+      throw ConvertError("config.json names " + std::to_string(m->labels.size()) + " labels but the classifier has " +
+                         std::to_string(labels) + " rows");
+    }
+    if (labels == 1) m->sigmoid_scores = true;
+  }
   // classifier.weight is the sequence classifier's unless a token
   // classifier took it (head_token_classification.cc).
-  if (n.Has("classifier.weight") && FindTaskHead(*m, "token_classification") == nullptr) {
+  if (n.Has("classifier.weight") && FindTaskHead(*m, "token_classification") == nullptr && !m->has_classifier) {
     m->has_classifier = true;
     int64_t labels = 0;
     for (const auto& t : reader.tensors()) {
@@ -195,6 +232,7 @@ void LoadHuggingFaceWeights(const CheckpointReader& reader, BertModel* m) {
     if (labels == 1) m->sigmoid_scores = true;
   }
   if (n.Has("cls.predictions.transform.dense.weight")) {
+    if (E != c.hidden_size) throw ConvertError("a masked-LM head over embeddings narrower than hidden_size");
     m->has_masked_lm = true;
     m->mlm_transform = n.Linear("cls.predictions.transform.dense", false, H, H);
     m->mlm_norm = n.Norm("cls.predictions.transform.LayerNorm", false, H);

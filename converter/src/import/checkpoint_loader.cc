@@ -103,6 +103,7 @@ BertModel LoadCheckpoint(const std::string& input, const SourceOptions& options)
         used = ConfigDialect::kHuggingFaceInferred;
       }
       ApplyBertConfig(document, config, used, &m);
+      CheckFamilyMatchesNames(m, layout, config);
       m.source_files.push_back(config);
     } else if (facts.num_heads > 0) {
       InferConfig(*reader, facts.num_heads, &m);

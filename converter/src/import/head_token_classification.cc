@@ -13,7 +13,12 @@ namespace {
 
 bool IsTokenClassifier(const HeadTensors& t, const BertModel& m) {
   if (!t.Has("classifier.weight")) return false;
-  if (m.architecture == "BertForTokenClassification") return true;
+  // BertForTokenClassification, DistilBertFor..., ElectraFor...
+  const std::string kind = "ForTokenClassification";
+  if (m.architecture.size() > kind.size() &&
+      m.architecture.compare(m.architecture.size() - kind.size(), kind.size(), kind) == 0) {
+    return true;
+  }
   if (!m.architecture.empty()) return false;
   if (m.has_pooler) return false;  // the sequence classifier's input
   std::fprintf(stderr,

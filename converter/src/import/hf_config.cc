@@ -1,6 +1,7 @@
 #include "import/hf_config.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 
@@ -30,7 +31,8 @@ void CheckArchitecture(const json::Value& c, const std::string& path, ConfigDial
       if (x.is_string()) archs += (archs.empty() ? "" : ", ") + x.as_string();
     }
   }
-  const bool bert_arch = archs.rfind("Bert", 0) == 0;
+  const bool bert_arch =
+      archs.rfind("Bert", 0) == 0 || archs.rfind("DistilBert", 0) == 0 || archs.rfind("Electra", 0) == 0;
   // Google's and MindSpore's files name no architecture: BERT is implied.
   // So is it for a Hugging Face file whose tensors were recognised.
   const bool implied = dialect != ConfigDialect::kHuggingFace && type.empty() && archs.empty();
@@ -39,10 +41,16 @@ void CheckArchitecture(const json::Value& c, const std::string& path, ConfigDial
                        ": names neither model_type nor architectures; bert-convert reads BERT (model_type "
                        "\"bert\")");
   }
-  if (!(type == "bert" || (type.empty() && bert_arch) || implied)) {
+  const bool family = type == "bert" || type == "distilbert" || type == "electra";
+  if (!(family || (type.empty() && bert_arch) || implied)) {
     throw ConvertError(path + ": unsupported architecture (model_type \"" + type + "\", architectures [" + archs +
-                       "]): bert-convert reads BERT (model_type \"bert\"); RoBERTa, ALBERT, "
-                       "DistilBERT and ELECTRA differ in layout or tokenizer");
+                       "]): bert-convert reads BERT, DistilBERT and ELECTRA (model_type \"bert\", \"distilbert\", "
+                       "\"electra\"); RoBERTa, ALBERT and DeBERTa differ in layout or tokenizer");
+  }
+  if (archs.rfind("ElectraForPreTraining", 0) == 0 || archs.rfind("ElectraForMaskedLM", 0) == 0) {
+    throw ConvertError(path + ": " + archs +
+                       " is not supported: bert-convert reads ELECTRA discriminators as encoders "
+                       "(ElectraModel) with sequence classification, token classification or QA heads");
   }
   if (const json::Value* pe = c.find("position_embedding_type");
       pe && pe->is_string() && pe->as_string() != "absolute") {
@@ -95,13 +103,49 @@ void ApplyBertConfig(const json::Value& c, const std::string& path, ConfigDialec
     throw ConvertError(path + ": use_relative_positions is not supported (only absolute positions)");
   }
   BertConfig& k = m->config;
+  std::string type, arch;
+  if (const json::Value* t = c.find("model_type"); t && t->is_string()) type = t->as_string();
+  if (const json::Value* a = c.find("architectures");
+      a && a->is_array() && !a->as_array().empty() && a->as_array()[0].is_string()) {
+    arch = a->as_array()[0].as_string();
+  }
+  if (type == "distilbert" || (type.empty() && arch.rfind("DistilBert", 0) == 0)) {
+    k.family = Family::kDistilBert;
+  } else if (type == "electra" || (type.empty() && arch.rfind("Electra", 0) == 0)) {
+    k.family = Family::kElectra;
+  }
   k.vocab_size = Dim(c, "vocab_size", path);
-  k.hidden_size = Dim(c, "hidden_size", path);
-  k.num_layers = Dim(c, "num_hidden_layers", path);
-  k.num_heads = Dim(c, "num_attention_heads", path);
-  k.intermediate_size = Dim(c, "intermediate_size", path);
   k.max_position_embeddings = Dim(c, "max_position_embeddings", path);
-  k.type_vocab_size = Dim(c, "type_vocab_size", path);
+  if (k.family == Family::kDistilBert) {
+    // DistilBertConfig's own keys (transformers maps hidden_size & co. onto
+    // them; a config.json holds these). No token types: one zero row.
+    // Every LayerNorm is nn.LayerNorm(dim, eps=1e-12), whatever the config.
+    const auto key = [&](const char* own, const char* bert) { return c.find(own) ? own : bert; };
+    k.hidden_size = Dim(c, key("dim", "hidden_size"), path);
+    k.num_layers = Dim(c, key("n_layers", "num_hidden_layers"), path);
+    k.num_heads = Dim(c, key("n_heads", "num_attention_heads"), path);
+    k.intermediate_size = Dim(c, key("hidden_dim", "intermediate_size"), path);
+    k.type_vocab_size = 1;
+    if (const json::Value* s = c.find("sinusoidal_pos_embds"); s && s->is_bool() && s->as_bool()) {
+      // transformers writes the sinusoids into position_embeddings.weight
+      // (create_sinusoidal_embeddings), which the checkpoint holds.
+      std::fprintf(stderr,
+                   "bert-convert: note: %s: sinusoidal_pos_embds: the sinusoids are read from "
+                   "position_embeddings.weight\n",
+                   path.c_str());
+    }
+  } else {
+    k.hidden_size = Dim(c, "hidden_size", path);
+    k.num_layers = Dim(c, "num_hidden_layers", path);
+    k.num_heads = Dim(c, "num_attention_heads", path);
+    k.intermediate_size = Dim(c, "intermediate_size", path);
+    k.type_vocab_size = Dim(c, "type_vocab_size", path);
+  }
+  if (k.family == Family::kElectra) {
+    // ElectraConfig's default embedding_size is 128.
+    k.embedding_size = c.find("embedding_size") ? Dim(c, "embedding_size", path) : 128;
+    if (k.embedding_size == k.hidden_size) k.embedding_size = 0;
+  }
   // BertEmbeddings' nn.Embedding(vocab_size, hidden, padding_idx=pad_token_id):
   // torch refuses a padding index outside the table ("Padding_idx must be
   // within num_embeddings"), so transformers cannot build such a model.
@@ -116,10 +160,11 @@ void ApplyBertConfig(const json::Value& c, const std::string& path, ConfigDialec
   if (k.hidden_size % k.num_heads != 0) {
     throw ConvertError(path + ": num_attention_heads does not divide hidden_size");
   }
-  if (const json::Value* e = c.find("layer_norm_eps"); e && e->is_number()) {
+  if (const json::Value* e = c.find("layer_norm_eps"); e && e->is_number() && k.family != Family::kDistilBert) {
     k.layer_norm_eps = static_cast<float>(e->as_number());
   }
-  if (const json::Value* a = c.find("hidden_act"); a && a->is_string()) {
+  if (const json::Value* a = c.find(k.family == Family::kDistilBert ? "activation" : "hidden_act");
+      a && a->is_string()) {
     k.hidden_act = a->as_string();
     // gelu_pytorch_tanh is gelu_new under another name.
     if (k.hidden_act == "gelu_pytorch_tanh") k.hidden_act = "gelu_new";

@@ -21,19 +21,34 @@ BertModel LoadHuggingFace(const std::string& dir) {
                        "model.safetensors or pytorch_model.bin, and vocab.txt)");
   }
   const json::Value document = ReadJson(config);
-  const std::unique_ptr<CheckpointReader> reader = OpenHuggingFaceWeights(dir);
+  std::unique_ptr<CheckpointReader> reader = OpenHuggingFaceWeights(dir);
+  Layout layout = Layout::kHuggingFace;
+  if (DetectFamilyLayout(*reader, &layout)) reader = RenameToHuggingFace(std::move(reader), layout, nullptr);
   ConfigDialect dialect = ConfigDialect::kHuggingFace;
   if (!NamesArchitecture(document)) {
     InferBertFromTensorNames(*reader, config);
     dialect = ConfigDialect::kHuggingFaceInferred;
   }
   ApplyBertConfig(document, config, dialect, &m);
+  CheckFamilyMatchesNames(m, layout, config);
   m.source_files = {config};
   for (const auto& f : ReadHfTokenizer(dir, &m)) m.source_files.push_back(f);
   m.source_format = "huggingface-" + reader->format();  // safetensors[-sharded], torch-zip, torch-legacy
   LoadHuggingFaceWeights(*reader, &m);
   for (const auto& f : reader->files()) m.source_files.push_back(f);
   return m;
+}
+
+void CheckFamilyMatchesNames(const BertModel& m, Layout layout, const std::string& config_path) {
+  const Family f = m.config.family;
+  const char* type = f == Family::kDistilBert ? "distilbert" : f == Family::kElectra ? "electra" : "bert";
+  if ((layout == Layout::kDistilBert) != (f == Family::kDistilBert) ||
+      (layout == Layout::kElectra && f != Family::kElectra)) {
+    throw ConvertError(config_path + ": model_type \"" + type + "\" but the tensor names are " +
+                       (layout == Layout::kDistilBert ? "DistilBERT's (transformer.layer.N.attention.q_lin)"
+                        : layout == Layout::kElectra  ? "ELECTRA's (electra.)"
+                                                      : "BERT's (encoder.layer.N.attention.self.query)"));
+  }
 }
 
 void InferBertFromTensorNames(const CheckpointReader& reader, const std::string& config_path) {

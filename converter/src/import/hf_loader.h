@@ -9,6 +9,7 @@
 
 #include "import/bert_model.h"
 #include "import/bert_names.h"
+#include "import/source_layouts.h"
 #include "readers/checkpoint.h"
 
 namespace embert::convert {
@@ -24,6 +25,10 @@ BertModel LoadHuggingFace(const std::string& dir);
 // deberta., lm_head., embeddings_project.), it is a BERT: a note on stderr says
 // so and which names decided. ConvertError naming what was found otherwise.
 void InferBertFromTensorNames(const CheckpointReader& reader, const std::string& config_path);
+
+// The configuration's family (model_type) must be the tensor names' family:
+// DistilBERT's names for "distilbert", and DistilBERT's only for it.
+void CheckFamilyMatchesNames(const BertModel& model, Layout layout, const std::string& config_path);
 
 // The weights of a Hugging Face directory: model.safetensors, else the
 // sharded index, else pytorch_model.bin (safetensors first: the newer format,

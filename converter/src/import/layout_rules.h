@@ -37,6 +37,8 @@ struct Plan {
 Plan PlanGoogleTf1(const std::vector<TensorInfo>& tensors);
 Plan PlanTf2Objects(const std::vector<TensorInfo>& tensors);
 Plan PlanMindSpore(const std::vector<TensorInfo>& tensors);
+Plan PlanDistilBert(const std::vector<TensorInfo>& tensors);
+Plan PlanElectra(const std::vector<TensorInfo>& tensors);
 
 // (StartsWith and EndsWith: import/hf_files.h.)
 // Replaces every `from` in `s` (left to right, non-overlapping).

@@ -117,11 +117,29 @@ const char* LayoutName(Layout layout) {
     case Layout::kGoogleTf1: return "google-tf1";
     case Layout::kTf2Objects: return "tf2-objects";
     case Layout::kMindSpore: return "mindspore";
+    case Layout::kDistilBert: return "distilbert";
+    case Layout::kElectra: return "electra";
   }
   return "?";
 }
 
+bool DetectFamilyLayout(const CheckpointReader& reader, Layout* layout) {
+  for (const auto& t : reader.tensors()) {
+    if (EndsWith(t.name, "transformer.layer.0.attention.q_lin.weight")) {
+      *layout = Layout::kDistilBert;
+      return true;
+    }
+    if (EndsWith(t.name, "electra.embeddings.word_embeddings.weight") &&
+        (StartsWith(t.name, "electra.") || t.name.find(".electra.") != std::string::npos)) {
+      *layout = Layout::kElectra;
+      return true;
+    }
+  }
+  return false;
+}
+
 Layout DetectLayout(const CheckpointReader& reader) {
+  if (Layout family; DetectFamilyLayout(reader, &family)) return family;
   for (const auto& t : reader.tensors()) {
     if (EndsWith(t.name, "embeddings.word_embeddings.weight") && t.name.find("cls.predictions") == std::string::npos) {
       return Layout::kHuggingFace;
@@ -134,7 +152,7 @@ Layout DetectLayout(const CheckpointReader& reader) {
   }
   // Other families first: their names would otherwise only be "unknown".
   for (const auto& t : reader.tensors()) {
-    for (const char* other : {"roberta.", "albert.", "distilbert.", "electra.", "deberta."}) {
+    for (const char* other : {"roberta.", "albert.", "deberta."}) {
       if (StartsWith(t.name, other) || t.name.find(std::string(".") + other) != std::string::npos) {
         throw ConvertError("unsupported architecture: tensor names start with \"" + std::string(other) + "\" (" +
                            t.name + "); bert-convert reads BERT only");
@@ -165,6 +183,8 @@ std::unique_ptr<CheckpointReader> RenameToHuggingFace(std::unique_ptr<Checkpoint
     case Layout::kGoogleTf1: plan = layout::PlanGoogleTf1(source->tensors()); break;
     case Layout::kTf2Objects: plan = layout::PlanTf2Objects(source->tensors()); break;
     case Layout::kMindSpore: plan = layout::PlanMindSpore(source->tensors()); break;
+    case Layout::kDistilBert: plan = layout::PlanDistilBert(source->tensors()); break;
+    case Layout::kElectra: plan = layout::PlanElectra(source->tensors()); break;
     case Layout::kHuggingFace: break;
   }
   for (const auto& name : plan.unplaced) {

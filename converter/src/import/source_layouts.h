@@ -22,9 +22,16 @@
 
 namespace embert::convert {
 
-enum class Layout { kHuggingFace, kGoogleTf1, kTf2Objects, kMindSpore };
+// kDistilBert and kElectra: those families' Hugging Face names (layout_distilbert.cc).
+enum class Layout { kHuggingFace, kGoogleTf1, kTf2Objects, kMindSpore, kDistilBert, kElectra };
 
-const char* LayoutName(Layout layout);  // "huggingface", "google-tf1", "tf2-objects", "mindspore"
+const char* LayoutName(
+    Layout layout);  // "huggingface", "google-tf1", "tf2-objects", "mindspore", "distilbert", "electra"
+
+// DistilBERT's names (…transformer.layer.0.attention.q_lin.weight) or
+// ELECTRA's under "electra." (a bare ElectraModel has BERT's names): true
+// and *layout set; false for anything else.
+bool DetectFamilyLayout(const CheckpointReader& reader, Layout* layout);
 
 // Recognises the layout by its word-embedding tensor's name; ConvertError
 // (naming what was found and expected) when none matches.

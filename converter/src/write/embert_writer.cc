@@ -96,7 +96,10 @@ class Writer {
     const auto typ = F32("embeddings.token_type", m.token_type_embeddings.data,
                          {m.token_type_embeddings.rows, m.token_type_embeddings.cols});
     const auto enorm = Norm("embeddings.norm", m.embedding_norm);
-    const auto embeddings = s::CreateEmbeddings(builder_, word, pos, typ, enorm);
+    // ELECTRA's embedding projection stays fp32, like the heads (E x H weights).
+    fb::Offset<s::Linear> projection;
+    if (m.has_embedding_projection) projection = Linear("embeddings.projection", m.embedding_projection, false);
+    const auto embeddings = s::CreateEmbeddings(builder_, word, pos, typ, enorm, projection);
 
     std::vector<fb::Offset<s::EncoderLayer>> layers;
     for (size_t i = 0; i < m.layers.size(); ++i) {
@@ -121,8 +124,11 @@ class Writer {
       // Heads stay fp32: a few thousand weights that decide the answer.
       const auto dense = Linear("classifier", m.classifier, false);
       const auto labels = builder_.CreateVectorOfStrings(m.labels);
+      fb::Offset<s::Linear> transform;
+      if (m.has_classifier_transform) transform = Linear("classifier.transform", m.classifier_transform, false);
       classifier = s::CreateClassificationHead(
-          builder_, dense, labels, m.sigmoid_scores ? s::ScoreFunction::SIGMOID : s::ScoreFunction::SOFTMAX);
+          builder_, dense, labels, m.sigmoid_scores ? s::ScoreFunction::SIGMOID : s::ScoreFunction::SOFTMAX, transform,
+          m.classifier_transform_act == "relu" ? s::HiddenAct::RELU : s::HiddenAct::GELU);
     }
     fb::Offset<s::MaskedLmHead> mlm;
     if (m.has_masked_lm) {
@@ -175,9 +181,13 @@ class Writer {
     s::HiddenAct act = s::HiddenAct::GELU;
     if (c.hidden_act == "gelu_new") act = s::HiddenAct::GELU_TANH;
     if (c.hidden_act == "relu") act = s::HiddenAct::RELU;
+    const s::Architecture arch = c.family == Family::kDistilBert ? s::Architecture::DISTILBERT
+                                 : c.family == Family::kElectra  ? s::Architecture::ELECTRA
+                                                                 : s::Architecture::BERT;
     const auto config =
         s::CreateBertConfig(builder_, c.vocab_size, c.hidden_size, c.num_layers, c.num_heads, c.intermediate_size,
-                            c.max_position_embeddings, c.type_vocab_size, c.layer_norm_eps, act);
+                            c.max_position_embeddings, c.type_vocab_size, c.layer_norm_eps, act, arch,
+                            c.embedding_size == c.hidden_size ? 0 : c.embedding_size);
     const auto quantization =
         s::CreateQuantization(builder_, q ? s::WeightQuantization::INT8_PER_CHANNEL : s::WeightQuantization::NONE,
                               q ? s::ActivationQuantization::DYNAMIC_PER_TOKEN : s::ActivationQuantization::NONE);

@@ -309,7 +309,8 @@ const char* embert_context_engine_description(const embert_context* context);
  * read only during the call; they need no NUL terminator. Vocabulary entries
  * beyond the model's embedding table (a vocab.txt longer than it) come out as
  * [UNK]; a pair on a model with one token type (type_vocab_size 1) is
- * EMBERT_STATUS_INVALID_ARGUMENT.
+ * EMBERT_STATUS_INVALID_ARGUMENT, except on a DistilBERT model, which has no
+ * token types: its pairs are allowed and their types ignored.
  */
 embert_status embert_tokenize(embert_context* context, const char* text, size_t text_size, const char* text_pair,
                               size_t text_pair_size);

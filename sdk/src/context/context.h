@@ -104,11 +104,17 @@ struct embert_context {
   float* branch = nullptr;    // [S][H]: a sub-layer's output before the residual add
   float* scores = nullptr;    // [threads][S][S]
   size_t score_slots = 1;
+  // ELECTRA's embedding projection (embeddings.has_projection): the
+  // embeddings [S][E] before it, and the layer (fp32, on head_engine).
+  float* embedded = nullptr;
+  embert::LinearOp embedding_projection;
 
   // Heads.
   bool has_pooler = false;
   embert::LinearOp pooler;
   embert::LinearOp classifier;
+  bool has_classifier_transform = false;  // ClassificationHead.transform instead of the pooler
+  embert::LinearOp classifier_transform;
   embert::LinearOp next_sentence;
   embert::LinearOp mlm_transform;
   embert::LayerNormView mlm_norm;

@@ -179,6 +179,11 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
 
   // Layers.
   ctx->embeddings = ResolveEmbeddings(model);
+  if (ctx->embeddings.has_projection) {
+    EMBERT_RETURN_IF_ERROR(Plan(arena, T * d.embedding, &ctx->embedded));
+    EMBERT_RETURN_IF_ERROR(
+        PrepareOp(&ctx->embedding_projection, ctx->embeddings.projection, ctx->head_engine, H, arena));
+  }
   LayerOps* layers = nullptr;
   void* layer_mem = arena.Allocate(sizeof(LayerOps) * d.layers);
   if (arena.overflowed()) return TooSmall();
@@ -217,6 +222,12 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
     const LinearView c = ResolveClassifier(model);
     num_logits = c.out > num_logits ? c.out : num_logits;
     EMBERT_RETURN_IF_ERROR(PrepareOp(&ctx->classifier, c, ctx->head_engine, c.out, arena));
+    bool transform = false;
+    const LinearView t = ResolveClassifierTransform(model, &transform);
+    if (transform) {
+      EMBERT_RETURN_IF_ERROR(PrepareOp(&ctx->classifier_transform, t, ctx->head_engine, H, arena));
+    }
+    if (building) ctx->has_classifier_transform = transform;
   }
   if (model.root->next_sentence() != nullptr) {
     EMBERT_RETURN_IF_ERROR(PrepareOp(&ctx->next_sentence, ResolveNextSentence(model), ctx->head_engine, 2, arena));

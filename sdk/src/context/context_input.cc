@@ -67,8 +67,9 @@ Status TokenizeAt(embert_context* ctx, size_t at, size_t capacity, const char* a
   if (a == nullptr && a_size != 0) return InvalidNull("text");
   // The second text's tokens have type 1: a model trained with one token
   // type (type_vocab_size 1) has no row for them, and transformers fails on
-  // such a pair too.
-  if (b != nullptr && ctx->model->dims.type_vocab < 2) {
+  // such a pair too. DistilBERT has no token types at all: its pairs are
+  // [CLS] a [SEP] b [SEP] and the types are ignored.
+  if (b != nullptr && !TakesPairs(ctx->model->dims)) {
     return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
                          "the model has one token type (type_vocab_size 1): it takes no text pair");
   }

@@ -22,14 +22,25 @@ void GatherFirstRows(const embert_context* ctx, float* rows) {
   }
 }
 
-// tanh(W h[CLS] + b) of every input into ctx->branch ([N][H]); the
-// encoder's attended and branch buffers are free once it has run.
-Status PoolAll(embert_context* ctx) {
+// The pooled [CLS] row of every input into ctx->branch ([N][H]): tanh(W h +
+// b), or DistilBERT's / ELECTRA's classifier transform (dense + ReLU / GELU)
+// when the file's classifier has one. The encoder's attended and branch
+// buffers are free once it has run.
+Status PoolAll(embert_context* ctx, bool classifier_transform) {
+  const size_t H = ctx->model->dims.hidden;
+  if (classifier_transform) {
+    EMBERT_RETURN_IF_ERROR(Encode(ctx));
+    GatherFirstRows(ctx, ctx->attended);
+    ctx->classifier_transform.Run(ctx->head_engine, ctx->attended, ctx->num_inputs, ctx->branch);
+    kernels::Activate(HiddenActivation(ctx->model->root->classifier()->transform_act()), ctx->branch, H,
+                      ctx->num_inputs, H);
+    return Status::Ok();
+  }
   if (!ctx->has_pooler) return Status::Error(EMBERT_STATUS_UNSUPPORTED, "the model has no pooler head");
   EMBERT_RETURN_IF_ERROR(Encode(ctx));
   GatherFirstRows(ctx, ctx->attended);
   ctx->pooler.Run(ctx->head_engine, ctx->attended, ctx->num_inputs, ctx->branch);
-  kernels::Tanh(ctx->branch, ctx->num_inputs * ctx->model->dims.hidden);
+  kernels::Tanh(ctx->branch, ctx->num_inputs * H);
   return Status::Ok();
 }
 
@@ -47,7 +58,7 @@ Status ClassifyBatch(embert_context* ctx, embert_classification* results, size_t
       return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "results[%zu].struct_size is not set", i);
     }
   }
-  EMBERT_RETURN_IF_ERROR(PoolAll(ctx));
+  EMBERT_RETURN_IF_ERROR(PoolAll(ctx, ctx->has_classifier_transform));
   const size_t L = head->labels()->size();
   ctx->classifier.Run(ctx->head_engine, ctx->branch, n, ctx->batch_logits);
   const bool sigmoid = L == 1 || head->score() == schema::ScoreFunction::SIGMOID;
@@ -85,7 +96,7 @@ Status EmbedBatch(embert_context* ctx, embert_pooling pooling, bool normalize, c
   switch (pooling) {
     case EMBERT_POOLING_CLS:
       if (ctx->has_pooler) {
-        EMBERT_RETURN_IF_ERROR(PoolAll(ctx));
+        EMBERT_RETURN_IF_ERROR(PoolAll(ctx, false));
         std::memcpy(vectors, ctx->branch, n * H * sizeof(float));
         break;
       }

@@ -105,15 +105,21 @@ Status Encode(embert_context* ctx) {
   // by row, so each input's rows are what they would be alone.
   const size_t inputs = ctx->num_inputs > 1 ? ctx->num_inputs : 1;
   const size_t* offsets = ctx->input_offsets;
+  // DistilBERT ignores token types (its table is one zero row); ELECTRA may
+  // embed at a narrower width and project the normalised rows to H.
+  const int32_t* types = IgnoresTokenTypes(d) ? nullptr : ctx->token_type_ids;
+  const size_t E = ctx->embeddings.has_projection ? d.embedding : H;
+  float* embedded = ctx->embeddings.has_projection ? ctx->embedded : ctx->hidden;
   if (inputs == 1) {
-    kernels::Embed(ctx->embeddings, H, ctx->input_ids, ctx->token_type_ids, S, d.layer_norm_eps, ctx->hidden);
+    kernels::Embed(ctx->embeddings, E, ctx->input_ids, types, S, d.layer_norm_eps, embedded);
   } else {
     for (size_t i = 0; i < inputs; ++i) {
       const size_t b = offsets[i], n = offsets[i + 1] - offsets[i];
-      kernels::Embed(ctx->embeddings, H, ctx->input_ids + b, ctx->token_type_ids + b, n, d.layer_norm_eps,
-                     ctx->hidden + b * H);
+      kernels::Embed(ctx->embeddings, E, ctx->input_ids + b, types ? types + b : nullptr, n, d.layer_norm_eps,
+                     embedded + b * E);
     }
   }
+  if (ctx->embeddings.has_projection) ctx->embedding_projection.Run(ctx->head_engine, ctx->embedded, S, ctx->hidden);
   Observe(ctx, 0, EMBERT_OBSERVE_EMBEDDINGS_OUTPUT, ctx->hidden, nullptr, H);
 
   AttentionTask attention;

@@ -48,7 +48,16 @@ Status Classify(embert_context* ctx, embert_classification* out) {
   const auto* head = ctx->model->root->classifier();
   if (head == nullptr) return Unsupported("classification");
   EMBERT_RETURN_IF_ERROR(CheckOneInput(ctx, "read their results with embert_classify_batch"));
-  EMBERT_RETURN_IF_ERROR(Pool(ctx));
+  if (ctx->has_classifier_transform) {
+    // DistilBERT's pre_classifier + ReLU, ELECTRA's dense + GELU on h[CLS]
+    // instead of the pooler's tanh.
+    EMBERT_RETURN_IF_ERROR(Encode(ctx));
+    ctx->classifier_transform.Run(ctx->head_engine, ctx->hidden, 1, ctx->pooled);
+    kernels::Activate(HiddenActivation(head->transform_act()), ctx->pooled, ctx->model->dims.hidden, 1,
+                      ctx->model->dims.hidden);
+  } else {
+    EMBERT_RETURN_IF_ERROR(Pool(ctx));
+  }
   const size_t n = head->labels()->size();
   ctx->classifier.Run(ctx->head_engine, ctx->pooled, 1, ctx->logits);
   // One logit is a binary classifier: its score is a sigmoid whatever the

@@ -33,10 +33,14 @@ struct LayerNormView {
 };
 
 struct EmbeddingsView {
-  MatrixView word;                    // [vocab][hidden]
-  const float* position = nullptr;    // [max_positions][hidden]
-  const float* token_type = nullptr;  // [type_vocab][hidden]
-  LayerNormView norm;
+  MatrixView word;                    // [vocab][width]
+  const float* position = nullptr;    // [max_positions][width]
+  const float* token_type = nullptr;  // [type_vocab][width]
+  LayerNormView norm;                 // [width]
+  // width = the embedding size; when it is not the hidden size, the
+  // normalised embeddings go through this [hidden, width] layer (ELECTRA).
+  bool has_projection = false;
+  LinearView projection;
 };
 
 }  // namespace embert

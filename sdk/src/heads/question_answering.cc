@@ -155,7 +155,7 @@ Status Answer(embert_context* ctx, State* st, const char* question, size_t quest
               size_t document_size, const QaOptions& o, embert_answers* out) {
   const size_t S = ctx->options.max_seq_len;
   if (document_size == 0) return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "the context is empty");
-  if (ctx->model->dims.type_vocab < 2) {  // the context's tokens have type 1
+  if (!TakesPairs(ctx->model->dims)) {  // the context's tokens have type 1 (DistilBERT ignores them)
     return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "the model has one token type (type_vocab_size 1): no pairs");
   }
   // The question alone, never cut (Hugging Face truncates "only_second").

@@ -9,7 +9,8 @@
 
 namespace embert::kernels {
 
-// ids and type_ids were checked against the vocabularies by the caller.
+// ids and type_ids were checked against the vocabularies by the caller;
+// type_ids nullptr: every token has type 0. `hidden` is the tables' width.
 void Embed(const EmbeddingsView& e, size_t hidden, const int32_t* ids, const int32_t* type_ids, size_t seq, float eps,
            float* out);
 

@@ -34,7 +34,16 @@ struct BertDims {
   uint32_t max_seq_len = 0;
   float layer_norm_eps = 1e-12f;
   schema::HiddenAct act = schema::HiddenAct::GELU;
+  uint32_t embedding = 0;  // width of the embedding tables: hidden, or ELECTRA's embedding_size
+  schema::Architecture architecture = schema::Architecture::BERT;
 };
+
+// DistilBERT has no token types: a pair is its two texts with [SEP] between,
+// and the types a caller or the tokenizer gives are ignored (the encoder
+// adds its one zero row).
+inline bool IgnoresTokenTypes(const BertDims& d) { return d.architecture == schema::Architecture::DISTILBERT; }
+// Whether a second text (type 1) can be given.
+inline bool TakesPairs(const BertDims& d) { return d.type_vocab >= 2 || IgnoresTokenTypes(d); }
 
 struct LayerView {
   LinearView query, key, value, attention_output, intermediate, output;
@@ -81,6 +90,9 @@ LayerView ResolveLayer(const embert_model& model, uint32_t index);
 bool HasPooler(const embert_model& model);
 LinearView ResolvePooler(const embert_model& model);
 LinearView ResolveClassifier(const embert_model& model);
+// The classifier's [CLS] transform (ClassificationHead.transform), used
+// instead of the pooler; `present` false when the classifier has none.
+LinearView ResolveClassifierTransform(const embert_model& model, bool* present);
 LinearView ResolveNextSentence(const embert_model& model);
 MaskedLmView ResolveMaskedLm(const embert_model& model);
 

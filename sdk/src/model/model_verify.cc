@@ -169,13 +169,21 @@ class Checker {
     const auto* e = model_.root->embeddings();
     const BertDims& d = model_.dims;
     if (e == nullptr) return Invalid("embeddings", "missing");
-    EMBERT_RETURN_IF_ERROR(Matrix(e->word(), "embeddings.word", d.vocab, d.hidden, true, &v->word));
+    const uint32_t E = d.embedding;
+    EMBERT_RETURN_IF_ERROR(Matrix(e->word(), "embeddings.word", d.vocab, E, true, &v->word));
     MatrixView m;
-    EMBERT_RETURN_IF_ERROR(Matrix(e->position(), "embeddings.position", d.max_positions, d.hidden, false, &m));
+    EMBERT_RETURN_IF_ERROR(Matrix(e->position(), "embeddings.position", d.max_positions, E, false, &m));
     v->position = static_cast<const float*>(m.data);
-    EMBERT_RETURN_IF_ERROR(Matrix(e->token_type(), "embeddings.token_type", d.type_vocab, d.hidden, false, &m));
+    EMBERT_RETURN_IF_ERROR(Matrix(e->token_type(), "embeddings.token_type", d.type_vocab, E, false, &m));
     v->token_type = static_cast<const float*>(m.data);
-    return Norm(e->norm(), "embeddings.norm", d.hidden, &v->norm);
+    EMBERT_RETURN_IF_ERROR(Norm(e->norm(), "embeddings.norm", E, &v->norm));
+    // ELECTRA's embeddings_project, exactly when the widths differ (fp32).
+    v->has_projection = E != d.hidden;
+    if (!v->has_projection) {
+      return e->projection() == nullptr ? Status::Ok()
+                                        : Invalid("embeddings.projection", "present but embedding_size is hidden_size");
+    }
+    return Linear(e->projection(), "embeddings.projection", d.hidden, E, false, &v->projection);
   }
 
   Status Layer(uint32_t i, LayerView* v) const {
@@ -208,6 +216,7 @@ class Checker {
     if (h->decoder() != nullptr) {
       EMBERT_RETURN_IF_ERROR(Matrix(h->decoder(), "masked_lm.decoder", d.vocab, d.hidden, true, &v->decoder));
     } else {
+      if (d.embedding != d.hidden) return Invalid("masked_lm.decoder", "cannot be tied to embeddings of another width");
       EmbeddingsView e;
       EMBERT_RETURN_IF_ERROR(Embeddings(&e));
       v->decoder = e.word;  // tied
@@ -230,6 +239,16 @@ Status CheckDims(const schema::BertConfig* c, const schema::TokenizerConfig* t, 
   d->type_vocab = c->type_vocab_size();
   d->layer_norm_eps = c->layer_norm_eps();
   d->act = c->hidden_act();
+  d->embedding = c->embedding_size() != 0 ? c->embedding_size() : c->hidden_size();
+  d->architecture = c->architecture();
+  if (d->architecture != schema::Architecture::BERT && d->architecture != schema::Architecture::DISTILBERT &&
+      d->architecture != schema::Architecture::ELECTRA) {
+    return Invalid("config.architecture", "unknown architecture");
+  }
+  if (d->embedding > kMaxDim) return Invalid("config.embedding_size", "out of range");
+  if (d->embedding != d->hidden && d->architecture != schema::Architecture::ELECTRA) {
+    return Invalid("config.embedding_size", "differs from hidden_size in a model that is not ELECTRA");
+  }
   if (d->vocab == 0 || d->vocab > kMaxVocab) return Invalid("config.vocab_size", "out of range");
   if (d->hidden == 0 || d->hidden > kMaxDim) return Invalid("config.hidden_size", "out of range");
   if (d->layers == 0 || d->layers > kMaxLayers) return Invalid("config.num_layers", "out of range");
@@ -399,7 +418,17 @@ Status VerifyModel(embert_model* m) {
         check.Linear(m->root->pooler(), "pooler", m->dims.hidden, m->dims.hidden, m->quantized, &lin));
   }
   if (const auto* c = m->root->classifier()) {
-    if (m->root->pooler() == nullptr) return Invalid("classifier", "needs a pooler");
+    if (c->transform() != nullptr) {
+      // DistilBERT's pre_classifier + ReLU, ELECTRA's dense + GELU on h[CLS].
+      EMBERT_RETURN_IF_ERROR(
+          check.Linear(c->transform(), "classifier.transform", m->dims.hidden, m->dims.hidden, false, &lin));
+      const auto act = c->transform_act();
+      if (act != schema::HiddenAct::GELU && act != schema::HiddenAct::GELU_TANH && act != schema::HiddenAct::RELU) {
+        return Invalid("classifier.transform_act", "unknown activation");
+      }
+    } else if (m->root->pooler() == nullptr) {
+      return Invalid("classifier", "needs a pooler or a transform");
+    }
     const auto* labels = c->labels();
     if (labels == nullptr || labels->size() == 0 || labels->size() > 65536) {
       return Invalid("classifier.labels", "must name every logit");
@@ -449,6 +478,17 @@ LinearView ResolveClassifier(const embert_model& model) {
   LinearView v;
   const auto* c = model.root->classifier();
   (void)Checker(model).Linear(c->dense(), "classifier.dense", c->labels()->size(), model.dims.hidden, false, &v);
+  return v;
+}
+
+LinearView ResolveClassifierTransform(const embert_model& model, bool* present) {
+  LinearView v;
+  const auto* c = model.root->classifier();
+  *present = c != nullptr && c->transform() != nullptr;
+  if (*present) {
+    (void)Checker(model).Linear(c->transform(), "classifier.transform", model.dims.hidden, model.dims.hidden, false,
+                                &v);
+  }
   return v;
 }
 
