@@ -186,7 +186,13 @@ INSTANTIATE_TEST_SUITE_P(Engines, BatchEqualsAlone,
                                            Params{"EMBERT_TEST_MODEL", EMBERT_ENGINE_REFERENCE, 1},
                                            Params{"EMBERT_TEST_MODEL_FP32", EMBERT_ENGINE_AUTO, 1},
                                            Params{"EMBERT_TEST_MODEL_FP32", EMBERT_ENGINE_AUTO, 2},
-                                           Params{"EMBERT_TEST_MODEL_FP32", EMBERT_ENGINE_REFERENCE, 1}));
+                                           Params{"EMBERT_TEST_MODEL_FP32", EMBERT_ENGINE_REFERENCE, 1},
+                                           Params{"EMBERT_TEST_MODEL_ELECTRA", EMBERT_ENGINE_AUTO, 2},
+                                           Params{"EMBERT_TEST_MODEL_DISTILBERT", EMBERT_ENGINE_AUTO, 1}));
+
+// (ELECTRA with a narrower embedding projected to H, int8; DistilBERT without
+// token types and with its classifier transform, fp32: the random models of
+// the sdk.parity tests.)
 
 // embert_tokenize_batch packs whole inputs, each tokenized as alone, until
 // the next would not fit; a failing input ends the run before it.

@@ -146,7 +146,7 @@ embert_status embert_set_tokens(embert_context* ctx, const int32_t* input_ids, c
     }
     const int32_t type = token_type_ids ? token_type_ids[i] : 0;
     // DistilBERT ignores token types, but a pair's are still 0 or 1.
-    const uint32_t types = embert::IgnoresTokenTypes(d) ? 2 : d.type_vocab;
+    const uint32_t types = embert::AcceptedTokenTypes(d);
     if (type < 0 || static_cast<uint32_t>(type) >= types) {
       return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT,
                                                "token_type_ids[%zu] = %d outside [0, %u)", i, type, types));

@@ -169,9 +169,9 @@ Status SetBatchTokens(embert_context* ctx, const int32_t* ids, const int32_t* ty
       return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "input_ids[%zu] = %d outside the vocabulary", t, ids[t]);
     }
     const int32_t type = types ? types[t] : 0;
-    if (type < 0 || static_cast<uint32_t>(type) >= d.type_vocab) {
+    if (type < 0 || static_cast<uint32_t>(type) >= AcceptedTokenTypes(d)) {
       return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "token_type_ids[%zu] = %d outside [0, %u)", t, type,
-                           d.type_vocab);
+                           AcceptedTokenTypes(d));
     }
     ctx->input_ids[t] = ids[t];
     ctx->token_type_ids[t] = type;

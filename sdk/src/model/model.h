@@ -44,6 +44,9 @@ struct BertDims {
 inline bool IgnoresTokenTypes(const BertDims& d) { return d.architecture == schema::Architecture::DISTILBERT; }
 // Whether a second text (type 1) can be given.
 inline bool TakesPairs(const BertDims& d) { return d.type_vocab >= 2 || IgnoresTokenTypes(d); }
+// The token types an input may give: the table's rows, or 0 and 1 for a
+// model that ignores them (its tokenizer still marks a pair's second text).
+inline uint32_t AcceptedTokenTypes(const BertDims& d) { return IgnoresTokenTypes(d) ? 2 : d.type_vocab; }
 
 struct LayerView {
   LinearView query, key, value, attention_output, intermediate, output;
