@@ -18,6 +18,10 @@
 #include <string>
 #include <vector>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "embert/embert.h"
 
 namespace {
@@ -66,7 +70,13 @@ int main(int argc, char** argv) {
   o.max_batch_tokens = batch_tokens;
   size_t size = 0;
   if (embert_context_arena_size_ex(model, &o, &size, err, sizeof err) != EMBERT_STATUS_OK) Fail("plan", err);
-  void* arena = std::aligned_alloc(2u << 20, (size + (2u << 20) - 1) / (2u << 20) * (2u << 20));
+  // In 2 MB pages, as the embert tool allocates it (the arena holds the
+  // packed weights of a file not packed for this CPU).
+  const size_t rounded = (size + (2u << 20) - 1) / (2u << 20) * (2u << 20);
+  void* arena = std::aligned_alloc(2u << 20, rounded);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  madvise(arena, rounded, MADV_HUGEPAGE);
+#endif
   embert_context* ctx = nullptr;
   if (embert_context_create(model, &o, arena, size, &ctx, err, sizeof err) != EMBERT_STATUS_OK) Fail("create", err);
 
