@@ -198,7 +198,7 @@ embert_status embert_embed(embert_context* ctx, embert_pooling pooling, int norm
   if (out_embedding == nullptr || out_size == nullptr) {
     return Report(ctx, InvalidNull("out_embedding and out_size"));
   }
-  return Report(ctx, embert::Embed(ctx, pooling, normalize != 0, out_embedding, out_size));
+  return Report(ctx, embert::Embed(ctx, pooling, normalize, out_embedding, out_size));
 }
 
 embert_status embert_hidden_states(embert_context* ctx, const float** out_states, size_t* out_rows, size_t* out_cols) {
