@@ -12,7 +12,6 @@
 namespace {
 
 using embert::InvalidNull;
-using embert::StructSizeOk;
 
 embert_status Report(embert_context* ctx, const embert::Status& s) { return embert::ReportOn(ctx, s); }
 
