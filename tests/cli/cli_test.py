@@ -171,6 +171,7 @@ def test_info(embert, model):
     check(all(b > 0 for b in bytes_) and bytes_ == sorted(bytes_), f"arena sizes grow with max_seq_len: {bytes_}")
     check(isinstance(info["engine"], str) and info["engine"], "engine description")
     check(info["context"]["arena_bytes"] % 64 == 0, "the arena is a multiple of the alignment")
+    check(info["config"]["embedding_size"] == info["config"]["hidden_size"], "a plain BERT embeds hidden_size floats")
     check(info["library_version"].count(".") == 2, "library version MAJOR.MINOR.PATCH")
 
     r = Run(embert, ["info", "--model", model, "--jsonl", "--max-seq-len", "24", "--engine", "reference"])

@@ -81,6 +81,9 @@ def main():
             if r.returncode != 0:
                 check(False, "%s %s: bert-convert failed: %s" % (layout, q, r.stderr))
                 continue
+            r = run([a.embert, "info", "--model", model, "--jsonl"])
+            check(r.returncode == 0 and json.loads(r.stdout)["config"]["embedding_size"] == len(ref[0]),
+                  "%s %s: info's embedding_size is %d" % (layout, q, len(ref[0])))
             r = run([a.embert, "embed", "--model", model, "--input", texts_path, "--jsonl"])
             if r.returncode != 0:
                 check(False, "%s %s: embed failed: %s" % (layout, q, r.stderr))
