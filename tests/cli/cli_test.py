@@ -640,6 +640,31 @@ def test_rerank(embert, model, info, tmp, expect_head):
     expect(r, 1, "cannot open input", "rerank with a missing input file")
 
 
+def test_batches(embert, model, info, tmp):
+    """--input lines packed into runs (--batch-tokens) give the same output, line for line and
+    failure for failure, as one line per run."""
+    if not info["labels"]:
+        return
+    words = "play some jazz by miles davis in the morning book a table for two tomorrow".split()
+    lines = [" ".join(words[i % 7: i % 7 + 1 + (i * 5) % 11]) for i in range(60)]
+    lines[17] = ""  # an empty line
+    lines[31] = b"bad \xc3\x28 utf8".decode("latin-1")  # invalid UTF-8, written as bytes below
+    lines[44] = " ".join(words * 8)  # longer than max_seq_len: cut, alone and packed
+    path = os.path.join(tmp, "batches.txt")
+    with open(path, "wb") as f:
+        f.write(("\n".join(lines) + "\n").encode("latin-1"))
+    for command in (["classify"], ["embed", "--pooling", "mean"]):
+        base = Run(embert, command + ["--model", model, "--input", path, "--jsonl", "--batch-tokens", "0"])
+        check(base.code == 1 and "line 32" in base.err, f"{command[0]}: one bad line fails\n{base}")
+        for tokens in ("", "64", "100", "3000"):
+            extra = ["--batch-tokens", tokens] if tokens else []
+            r = Run(embert, command + ["--model", model, "--input", path, "--jsonl"] + extra)
+            check(r.code == base.code and r.out == base.out and r.err == base.err,
+                  f"{command[0]} --batch-tokens {tokens or 'default'} differs from one line per run\n{r}")
+    r = Run(embert, ["classify", "--model", model, "--input", path, "--batch-tokens", "-1"])
+    expect(r, 2, "--batch-tokens", "a negative --batch-tokens")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--embert", required=True)
@@ -654,6 +679,7 @@ def main():
             if info is not None:
                 test_tokenize(a.embert, a.model, tmp)
                 test_classify(a.embert, a.model, info, tmp)
+                test_batches(a.embert, a.model, info, tmp)
                 test_embed(a.embert, a.model, info)
                 test_fill_mask(a.embert, a.model, info)
                 test_bench(a.embert, a.model, info)

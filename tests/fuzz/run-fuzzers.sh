@@ -10,8 +10,11 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DEMBERT_BUILD_FUZZERS=ON \
   -DEMBERT_SANITIZE=address,undefined -DEMBERT_BUILD_TESTS=ON -DEMBERT_BUILD_BENCHMARKS=OFF \
   -DEMBERT_BUILD_CLI=OFF -DEMBERT_WITH_XNNPACK=OFF > /dev/null
-targets="tokenizer_fuzz model_load_fuzz decode_fuzz safetensors_fuzz torch_fuzz tf_bundle_fuzz mindspore_fuzz json_fuzz config_fuzz layouts_fuzz"
-cmake --build "$build" --target $targets
+targets="tokenizer_fuzz model_load_fuzz batch_fuzz decode_fuzz safetensors_fuzz torch_fuzz tf_bundle_fuzz mindspore_fuzz json_fuzz config_fuzz layouts_fuzz"
+cmake --build "$build" --target $targets bert_convert
+# batch_fuzz runs the batch calls on the demo model.
+"$build/bin/bert-convert" models/snips-intent -o "$build/fuzz-demo.embert" --quiet
+export EMBERT_FUZZ_MODEL="$PWD/$build/fuzz-demo.embert"
 for t in $targets; do
   corpus="$build/fuzz-corpus/${t%_fuzz}"
   mkdir -p "$corpus"

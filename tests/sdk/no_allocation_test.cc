@@ -62,6 +62,7 @@ TEST_P(NoAllocation, TokenizeAndEveryTaskRunWithoutHeap) {
   embert_context_options opt;
   embert_context_options_init(&opt);
   opt.num_threads = static_cast<uint32_t>(GetParam());
+  opt.max_batch_tokens = 128;
   size_t size = 0;
   ASSERT_EQ(embert_context_arena_size(model, &opt, &size), EMBERT_STATUS_OK);
   void* arena = std::aligned_alloc(EMBERT_ARENA_ALIGNMENT, (size + 63) / 64 * 64);
@@ -87,6 +88,20 @@ TEST_P(NoAllocation, TokenizeAndEveryTaskRunWithoutHeap) {
         r.struct_size = sizeof r;
         ASSERT_EQ(embert_classify(ctx, &r), EMBERT_STATUS_OK);
       }
+    }
+    // Packed runs (max_batch_tokens): tokenize, embed and classify them.
+    embert_text batch[3];
+    for (int i = 0; i < 3; ++i) batch[i] = embert_text{texts[i].data(), texts[i].size(), nullptr, 0};
+    size_t taken = 0;
+    ASSERT_EQ(embert_tokenize_batch(ctx, batch, 3, &taken), EMBERT_STATUS_OK);
+    ASSERT_EQ(taken, 3u);
+    const float* vectors = nullptr;
+    size_t count = 0, dim = 0;
+    ASSERT_EQ(embert_embed_batch(ctx, EMBERT_POOLING_MEAN, 1, &vectors, &count, &dim), EMBERT_STATUS_OK);
+    if (labels > 0) {
+      embert_classification rs[3];
+      for (auto& r : rs) r.struct_size = sizeof r;
+      ASSERT_EQ(embert_classify_batch(ctx, rs, 3), EMBERT_STATUS_OK);
     }
     ASSERT_EQ(embert_tokenize(ctx, texts[0].data(), texts[0].size(), texts[1].data(), texts[1].size()),
               EMBERT_STATUS_OK);

@@ -138,7 +138,14 @@ void LoadHuggingFaceWeights(const CheckpointReader& reader, BertModel* m) {
   const Names n(reader);
   const BertConfig& c = m->config;
   const int64_t H = c.hidden_size, I = c.intermediate_size, V = c.vocab_size;
-  m->word_embeddings = AsMatrix(n.Bert("embeddings.word_embeddings.weight", {V, H}), c.vocab_size, c.hidden_size);
+  try {
+    m->word_embeddings = AsMatrix(n.Bert("embeddings.word_embeddings.weight", {V, H}), c.vocab_size, c.hidden_size);
+  } catch (const ConvertError& e) {
+    // Name the config's keys: a vocab_size that disagrees with the table is
+    // the usual cause.
+    throw ConvertError(std::string(e.what()) + " (vocab_size " + std::to_string(V) + ", hidden_size " +
+                       std::to_string(H) + ")");
+  }
   m->position_embeddings = AsMatrix(n.Bert("embeddings.position_embeddings.weight", {c.max_position_embeddings, H}),
                                     c.max_position_embeddings, c.hidden_size);
   m->token_type_embeddings = AsMatrix(n.Bert("embeddings.token_type_embeddings.weight", {c.type_vocab_size, H}),

@@ -252,6 +252,11 @@ typedef struct embert_context_options {
    * with a QA head. A longer document is cut (EMBERT_OVERFLOW_TRUNCATE) or
    * refused (EMBERT_OVERFLOW_ERROR). */
   uint32_t max_document_tokens;
+  /* The batch calls (embert_tokenize_batch, embert_set_batch_tokens): the
+   * most tokens of all inputs packed into one run (0: max_seq_len). The
+   * activations are planned for max(max_seq_len, max_batch_tokens) tokens;
+   * a run holds at most max(1, max_batch_tokens / 2) inputs. */
+  uint32_t max_batch_tokens;
 } embert_context_options;
 
 void embert_context_options_init(embert_context_options* options);
@@ -337,6 +342,10 @@ typedef struct embert_tokens {
   const int32_t* attention_mask;
   const embert_token_span* spans;
   size_t truncated; /* tokens dropped to fit max_seq_len */
+  /* Packed inputs (the batch calls): input i is tokens [input_offsets[i],
+   * input_offsets[i + 1]); 1 and {0, count} otherwise. */
+  size_t num_inputs;
+  const size_t* input_offsets;
 } embert_tokens;
 
 /* The current input. Pointers are owned by the context. */
@@ -407,6 +416,59 @@ embert_status embert_fill_mask(embert_context* context, size_t top_k, embert_mas
 /* Next-sentence prediction: probability that the pair's second text follows
  * the first. EMBERT_STATUS_UNSUPPORTED without that head. */
 embert_status embert_next_sentence(embert_context* context, float* out_is_next_probability);
+
+/* ------------------------------------------------------------------------ */
+/* Many inputs per run                                                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Short inputs are packed into one run: consecutive sequences, each with its
+ * own positions and token types, attending only to its own tokens. Every
+ * input's result is what it is alone, bit for bit (the dense layers work row
+ * by row; attention, pooling and heads per input), and the run does no work
+ * for padding. Read the results with the _batch calls; the single-input task
+ * calls accept a packed input of one.
+ */
+
+/* One input of the batch calls: a text and an optional pair (pair NULL:
+ * none), read only during the call. */
+typedef struct embert_text {
+  const char* text;
+  size_t text_size;
+  const char* pair;
+  size_t pair_size;
+} embert_text;
+
+/*
+ * Tokenizes inputs[0..), each as embert_tokenize does (cut to max_seq_len),
+ * and packs as many of them as fit into one run of max_batch_tokens
+ * (embert_context_options) as the current input. *out_taken: how many were
+ * packed, from the first; at least 1 when num_inputs > 0 (an input longer
+ * than the room left waits for the next call). Call again with the rest.
+ * An input that fails (e.g. invalid UTF-8) ends the run before it, so the
+ * next call, which starts with it, fails with its status: skip it there.
+ */
+embert_status embert_tokenize_batch(embert_context* context, const embert_text* inputs, size_t num_inputs,
+                                    size_t* out_taken);
+
+/*
+ * Sets packed token ids the caller made: num_inputs inputs of lengths[i]
+ * tokens, concatenated in input_ids (and token_type_ids, NULL: all 0). All of
+ * them must fit one run (max_batch_tokens; each at most max_seq_len).
+ * Arrays are copied.
+ */
+embert_status embert_set_batch_tokens(embert_context* context, const int32_t* input_ids, const int32_t* token_type_ids,
+                                      const size_t* lengths, size_t num_inputs);
+
+/* Sentence embeddings of every packed input: num_inputs x dim floats,
+ * row-major, owned by the context (as embert_embed, per input). */
+embert_status embert_embed_batch(embert_context* context, embert_pooling pooling, int normalize,
+                                 const float** out_embeddings, size_t* out_num_inputs, size_t* out_dim);
+
+/* Sequence classification of every packed input: results[0..num_inputs),
+ * each with struct_size set by the caller; num_inputs must equal the packed
+ * inputs' count (embert_tokens.num_inputs). Arrays owned by the context. */
+embert_status embert_classify_batch(embert_context* context, embert_classification* results, size_t num_inputs);
 
 /* ------------------------------------------------------------------------ */
 /* Token classification (named entities, slot filling)                      */

@@ -5,6 +5,7 @@
 #include "context/context.h"
 #include "context/context_input.h"
 #include "embert/embert_experimental.h"
+#include "encoder/batch.h"
 #include "encoder/encoder.h"
 #include "encoder/heads.h"
 #include "heads/head_unit.h"
@@ -164,6 +165,7 @@ embert_status embert_set_tokens(embert_context* ctx, const int32_t* input_ids, c
     return Report(ctx, embert::Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "attention_mask masks every token"));
   }
   ctx->count = count;
+  embert::SetOneInput(ctx);
   ctx->has_input = true;
   return Report(ctx, embert::Status::Ok());
 }
@@ -180,6 +182,8 @@ embert_status embert_get_tokens(embert_context* ctx, embert_tokens* out) {
   t.attention_mask = ctx->attention_mask;
   t.spans = ctx->spans;
   t.truncated = ctx->truncated;
+  t.num_inputs = ctx->num_inputs;
+  t.input_offsets = ctx->input_offsets;
   std::memcpy(out, &t, t.struct_size);
   return Report(ctx, embert::Status::Ok());
 }
@@ -198,6 +202,38 @@ embert_status embert_embed(embert_context* ctx, embert_pooling pooling, int norm
     return Report(ctx, InvalidNull("out_embedding and out_size"));
   }
   return Report(ctx, embert::Embed(ctx, pooling, normalize, out_embedding, out_size));
+}
+
+embert_status embert_tokenize_batch(embert_context* ctx, const embert_text* inputs, size_t num_inputs,
+                                    size_t* out_taken) {
+  if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
+  if (out_taken == nullptr) return Report(ctx, InvalidNull("out_taken"));
+  return Report(ctx, embert::TokenizeBatch(ctx, inputs, num_inputs, out_taken));
+}
+
+embert_status embert_set_batch_tokens(embert_context* ctx, const int32_t* input_ids, const int32_t* token_type_ids,
+                                      const size_t* lengths, size_t num_inputs) {
+  if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
+  return Report(ctx, embert::SetBatchTokens(ctx, input_ids, token_type_ids, lengths, num_inputs));
+}
+
+embert_status embert_embed_batch(embert_context* ctx, embert_pooling pooling, int normalize,
+                                 const float** out_embeddings, size_t* out_num_inputs, size_t* out_dim) {
+  if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
+  if (out_embeddings == nullptr || out_num_inputs == nullptr || out_dim == nullptr) {
+    return Report(ctx, InvalidNull("out_embeddings, out_num_inputs and out_dim"));
+  }
+  return Report(ctx, embert::EmbedBatch(ctx, pooling, normalize, out_embeddings, out_num_inputs, out_dim));
+}
+
+embert_status embert_classify_batch(embert_context* ctx, embert_classification* results, size_t num_inputs) {
+  if (ctx == nullptr) return EMBERT_STATUS_INVALID_ARGUMENT;
+  if (const embert::Status alive = embert::CheckModelAlive(ctx); !alive.ok()) return Report(ctx, alive);
+  if (results == nullptr) return Report(ctx, InvalidNull("results"));
+  return Report(ctx, embert::ClassifyBatch(ctx, results, num_inputs));
 }
 
 embert_status embert_hidden_states(embert_context* ctx, const float** out_states, size_t* out_rows, size_t* out_cols) {

@@ -45,6 +45,7 @@ enum class Opt {
   kDocStride,
   kMaxDocumentTokens,
   kQuery,
+  kBatchTokens,
 };
 
 struct OptionSpec {
@@ -78,6 +79,7 @@ constexpr OptionSpec kOptions[] = {
     {"--doc-stride", Opt::kDocStride, true, Bit(Command::kQa)},
     {"--max-document-tokens", Opt::kMaxDocumentTokens, true, Bit(Command::kQa)},
     {"--query", Opt::kQuery, true, Bit(Command::kRerank) | Bit(Command::kSearch)},
+    {"--batch-tokens", Opt::kBatchTokens, true, Bit(Command::kEmbed) | Bit(Command::kClassify) | Bit(Command::kRerank)},
 };
 constexpr size_t kNumOptions = sizeof kOptions / sizeof kOptions[0];
 
@@ -221,6 +223,7 @@ bool Apply(const OptionSpec& spec, const char* value, Options* o, std::string* e
       o->has_query = true;
       o->query = value;
       return true;
+    case Opt::kBatchTokens: o->has_batch_tokens = true; return number(0, 1u << 16, &o->batch_tokens);
   }
   *error = "internal error: unhandled option " + name;
   return false;
@@ -470,6 +473,9 @@ Options:
                       qa: longest context in tokens, cut beyond (default
                       4 x max-seq-len)
   --query Q           rerank, search: the query
+  --batch-tokens N    embed, classify, rerank: pack --input lines into runs
+                      of N tokens (default 512; 0: one line per run; one
+                      line per run from standard input unless given)
   -h, --help          this text
   --version           library and schema versions
 

@@ -63,7 +63,18 @@ struct Options {
 
   bool has_query = false;  // rerank, search
   std::string query;
+
+  // embed, classify, rerank: tokens packed into one run (embert_tokenize_batch);
+  // 0 = one input per run. Default kDefaultBatchTokens (or max_seq_len when
+  // larger), one input per run when reading standard input.
+  bool has_batch_tokens = false;
+  uint32_t batch_tokens = 0;
 };
+
+// The default --batch-tokens of --input files: enough short inputs per run
+// for the dense layers to run at their compute speed (benchmarks/RESULTS.md,
+// "Many inputs per run").
+constexpr uint32_t kDefaultBatchTokens = 512;
 
 // qa's default --max-seq-len (Hugging Face's pipeline), capped at the model's.
 constexpr uint32_t kQaDefaultMaxSeqLen = 384;

@@ -1,5 +1,6 @@
 // embert classify: the top label of each input, with all logits and scores.
 #include <cstdio>
+#include <vector>
 
 #include "commands.h"
 #include "diagnostics.h"
@@ -10,12 +11,8 @@
 namespace embert_cli {
 namespace {
 
-LineResult ClassifyLine(Session& session, bool jsonl, std::string* out) {
+LineResult FormatClassification(const embert_classification& c, bool jsonl, std::string* out) {
   LineResult r;
-  embert_classification c;
-  c.struct_size = sizeof c;
-  r.status = embert_classify(session.context(), &c);
-  if (!r.ok()) return r;
   if (!AllFinite(c.logits, c.num_labels) || !AllFinite(c.probabilities, c.num_labels)) {
     return NonFiniteResult();
   }
@@ -38,6 +35,29 @@ LineResult ClassifyLine(Session& session, bool jsonl, std::string* out) {
   return r;
 }
 
+LineResult ClassifyLine(Session& session, bool jsonl, std::string* out) {
+  embert_classification c;
+  c.struct_size = sizeof c;
+  LineResult r;
+  r.status = embert_classify(session.context(), &c);
+  if (!r.ok()) return r;
+  return FormatClassification(c, jsonl, out);
+}
+
+void ClassifyBatch(Session& session, bool jsonl, size_t count, std::vector<LineResult>* results,
+                   std::vector<std::string>* outs) {
+  std::vector<embert_classification> c(count);
+  for (auto& x : c) x.struct_size = sizeof x;
+  const embert_status s = embert_classify_batch(session.context(), c.data(), count);
+  for (size_t i = 0; i < count; ++i) {
+    if (s != EMBERT_STATUS_OK) {
+      (*results)[i].status = s;
+    } else {
+      (*results)[i] = FormatClassification(c[i], jsonl, &(*outs)[i]);
+    }
+  }
+}
+
 }  // namespace
 
 int RunClassify(const Options& options) {
@@ -51,8 +71,11 @@ int RunClassify(const Options& options) {
     return kExitRuntimeError;
   }
   const bool jsonl = options.jsonl;
-  return RunLines(session, options,
-                  [jsonl](Session& s, const TextInput&, std::string* out) { return ClassifyLine(s, jsonl, out); });
+  return RunBatchedLines(
+      session, options, [jsonl](Session& s, const TextInput&, std::string* out) { return ClassifyLine(s, jsonl, out); },
+      [jsonl](Session& s, size_t count, std::vector<LineResult>* results, std::vector<std::string>* outs) {
+        ClassifyBatch(s, jsonl, count, results, outs);
+      });
 }
 
 }  // namespace embert_cli

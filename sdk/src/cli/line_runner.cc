@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include "diagnostics.h"
 #include "exit_codes.h"
@@ -36,13 +37,72 @@ LineResult NonFiniteResult() {
   return r;
 }
 
+namespace {
+
+// Writes each input's output line, or reports its failure, per the policy
+// of line_runner.h; counts failures and remembers a failed write.
+class LineWriter {
+ public:
+  LineWriter(const Options& options, const InputSource& source, embert_context* ctx)
+      : options_(options), source_(source), ctx_(ctx), flush_each_(options.has_input && options.input == "-") {}
+
+  // False once the output cannot be written (stop reading then).
+  bool Emit(const TextInput& input, const LineResult& result, std::string out) {
+    if (!result.ok()) {
+      ++failed_;
+      const std::string what =
+          !result.error.empty() ? result.error : DescribeStatus(result.status, embert_context_last_error(ctx_));
+      if (source_.single()) {
+        PrintError("%s: %s", CommandName(options_.command), what.c_str());
+      } else {
+        PrintError("line %zu: %s", input.line, what.c_str());
+      }
+      if (!options_.jsonl) return true;  // human-readable mode: stderr only
+      JsonWriter w;
+      w.BeginObject().Key("error").String(what);
+      if (result.status != EMBERT_STATUS_OK) w.Key("status").String(embert_status_string(result.status));
+      if (!source_.single()) w.Key("line").Uint(input.line);
+      w.EndObject();
+      out = w.str();
+    }
+    if (!WriteLine(out)) {
+      write_ok_ = false;
+      return false;
+    }
+    if (flush_each_) std::fflush(stdout);
+    return true;
+  }
+
+  int Finish() {
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) write_ok_ = false;
+    if (!write_ok_) {
+      PrintError("cannot write the output: %s", std::strerror(errno));
+      return kExitRuntimeError;
+    }
+    if (source_.failed()) return kExitRuntimeError;
+    if (failed_ > 0) {
+      if (!source_.single()) PrintError("%zu input line(s) failed", failed_);
+      return kExitRuntimeError;
+    }
+    return kExitOk;
+  }
+
+ private:
+  const Options& options_;
+  const InputSource& source_;
+  embert_context* ctx_;
+  const bool flush_each_;
+  size_t failed_ = 0;
+  bool write_ok_ = true;
+};
+
+}  // namespace
+
 int RunLines(Session& session, const Options& options, const LineTask& task, bool tokenize) {
   InputSource source;
   if (!source.Open(options)) return kExitRuntimeError;
-  const bool flush_each = options.has_input && options.input == "-";
   embert_context* ctx = session.context();
-  size_t failed = 0;
-  bool write_ok = true;
+  LineWriter writer(options, source, ctx);
   TextInput input;
   std::string out;
   while (source.Next(&input)) {
@@ -54,47 +114,56 @@ int RunLines(Session& session, const Options& options, const LineTask& task, boo
                           input.has_pair ? input.pair.size() : 0);
     }
     if (result.ok()) result = task(session, input, &out);
+    if (!writer.Emit(input, result, out)) break;
+  }
+  return writer.Finish();
+}
 
-    if (!result.ok()) {
-      ++failed;
-      std::string what;
-      if (!result.error.empty()) {
-        what = result.error;
-      } else {
-        what = DescribeStatus(result.status, embert_context_last_error(ctx));
-      }
-      if (source.single()) {
-        PrintError("%s: %s", CommandName(options.command), what.c_str());
-      } else {
-        PrintError("line %zu: %s", input.line, what.c_str());
-      }
-      if (!options.jsonl) continue;  // human-readable mode: stderr only
-      JsonWriter w;
-      w.BeginObject().Key("error").String(what);
-      if (result.status != EMBERT_STATUS_OK) {
-        w.Key("status").String(embert_status_string(result.status));
-      }
-      if (!source.single()) w.Key("line").Uint(input.line);
-      w.EndObject();
-      out = w.str();
+int RunBatchedLines(Session& session, const Options& options, const LineTask& single, const BatchTask& batch) {
+  if (BatchTokens(options) == 0) return RunLines(session, options, single);
+  InputSource source;
+  if (!source.Open(options)) return kExitRuntimeError;
+  embert_context* ctx = session.context();
+  LineWriter writer(options, source, ctx);
+  // Lines read ahead: enough to fill a run of short inputs several times.
+  constexpr size_t kReadAhead = 1024;
+  std::vector<TextInput> pending;
+  std::vector<embert_text> texts;
+  std::vector<LineResult> results;
+  std::vector<std::string> outs;
+  size_t first = 0;  // pending[first..) are waiting
+  bool more = true;
+  while (true) {
+    if (more && pending.size() - first < kReadAhead / 2) {
+      pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(first));
+      first = 0;
+      TextInput input;
+      while (pending.size() < kReadAhead && (more = source.Next(&input))) pending.push_back(std::move(input));
     }
-    if (!WriteLine(out)) {
-      write_ok = false;
-      break;
+    if (first == pending.size()) break;
+    texts.clear();
+    for (size_t i = first; i < pending.size(); ++i) {
+      const TextInput& in = pending[i];
+      texts.push_back(embert_text{in.text.data(), in.text.size(), in.has_pair ? in.pair.data() : nullptr,
+                                  in.has_pair ? in.pair.size() : 0});
     }
-    if (flush_each) std::fflush(stdout);
+    size_t taken = 0;
+    LineResult tokenized;
+    tokenized.status = embert_tokenize_batch(ctx, texts.data(), texts.size(), &taken);
+    if (!tokenized.ok()) {  // the first waiting input failed alone
+      if (!writer.Emit(pending[first], tokenized, std::string())) break;
+      ++first;
+      continue;
+    }
+    results.assign(taken, LineResult());
+    outs.assign(taken, std::string());
+    batch(session, taken, &results, &outs);
+    bool written = true;
+    for (size_t i = 0; i < taken && written; ++i) written = writer.Emit(pending[first + i], results[i], outs[i]);
+    if (!written) break;
+    first += taken;
   }
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) write_ok = false;
-  if (!write_ok) {
-    PrintError("cannot write the output: %s", std::strerror(errno));
-    return kExitRuntimeError;
-  }
-  if (source.failed()) return kExitRuntimeError;
-  if (failed > 0) {
-    if (!source.single()) PrintError("%zu input line(s) failed", failed);
-    return kExitRuntimeError;
-  }
-  return kExitOk;
+  return writer.Finish();
 }
 
 }  // namespace embert_cli

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "args.h"
 #include "embert/embert.h"
@@ -40,6 +41,17 @@ bool OpenSession(const Options& options, Session* session);
 // default) each input is first given to embert_tokenize (text and pair);
 // without, the task reads the input's texts itself (qa).
 int RunLines(Session& session, const Options& options, const LineTask& task, bool tokenize = true);
+
+// The task on `count` packed inputs (the current input of embert_tokenize_batch):
+// each input's result and output line, in order.
+using BatchTask = std::function<void(Session& session, size_t count, std::vector<LineResult>* results,
+                                     std::vector<std::string>* outs)>;
+
+// As RunLines, with the inputs packed into runs of BatchTokens(options)
+// tokens and `batch` run once per run; `single` when that is 0. Outputs and
+// failures per line as RunLines' (an input embert_tokenize_batch refuses
+// fails alone).
+int RunBatchedLines(Session& session, const Options& options, const LineTask& single, const BatchTask& batch);
 
 // Helpers for tasks.
 bool AllFinite(const float* values, size_t count);

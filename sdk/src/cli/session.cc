@@ -43,7 +43,18 @@ embert_context_options ContextOptionsFor(const Options& options, uint32_t max_se
   o.engine = options.engine;
   o.overflow = EMBERT_OVERFLOW_TRUNCATE;
   o.invalid_utf8 = EMBERT_INVALID_UTF8_ERROR;
+  o.max_batch_tokens = BatchTokens(options);
   return o;
+}
+
+uint32_t BatchTokens(const Options& options) {
+  const bool batches = options.command == Command::kEmbed || options.command == Command::kClassify ||
+                       options.command == Command::kRerank;
+  if (!batches) return 0;
+  if (options.has_batch_tokens) return options.batch_tokens;
+  // Standard input may be a person typing: answer each line as it comes.
+  if (options.has_input && options.input == "-") return 0;
+  return options.has_input ? kDefaultBatchTokens : 0;
 }
 
 size_t RoundUpToArenaAlignment(size_t size) {

@@ -13,6 +13,10 @@ namespace embert_cli {
 // Context options from the command line; max_seq_len 0 means the model's.
 embert_context_options ContextOptionsFor(const Options& options, uint32_t max_seq_len);
 
+// Tokens per packed run of the batching commands (--batch-tokens and its
+// defaults); 0: one input per run.
+uint32_t BatchTokens(const Options& options);
+
 // `size` rounded up to a multiple of EMBERT_ARENA_ALIGNMENT (0 on overflow).
 size_t RoundUpToArenaAlignment(size_t size);
 

@@ -25,7 +25,13 @@ struct ContextOptions {
   embert_overflow overflow = EMBERT_OVERFLOW_TRUNCATE;
   embert_invalid_utf8 invalid_utf8 = EMBERT_INVALID_UTF8_ERROR;
   uint32_t max_document_tokens = 0;  // resolved: 4 x max_seq_len when the caller gave 0
+  uint32_t max_batch_tokens = 0;     // resolved: tokens one run holds, >= max_seq_len
 };
+
+// The most inputs one packed run holds (each has [CLS] and [SEP]).
+inline size_t MaxBatchInputs(const ContextOptions& o) {
+  return o.max_batch_tokens / 2 > 1 ? o.max_batch_tokens / 2 : 1;
+}
 
 // Reads the caller's options (which may be shorter than ours: struct_size).
 Status ResolveOptions(const embert_model& model, const embert_context_options* in, ContextOptions* out);
@@ -77,6 +83,10 @@ struct embert_context {
   uint32_t* source_chars = nullptr;
   size_t count = 0;
   size_t truncated = 0;
+  // Packed inputs: input i is tokens [input_offsets[i], input_offsets[i+1]);
+  // one input of `count` tokens unless a batch call packed more.
+  size_t num_inputs = 0;
+  size_t* input_offsets = nullptr;  // [MaxBatchInputs + 1]
   bool has_input = false;
   bool text_input = false;  // the input came from embert_tokenize of one text
   bool masked = false;      // some attention_mask entry is 0
@@ -111,6 +121,9 @@ struct embert_context {
   float* sentence_scratch = nullptr;
   float* logits = nullptr;  // [max(labels, 2)]
   float* probs = nullptr;
+  size_t num_logits = 0;
+  float* batch_logits = nullptr;  // [MaxBatchInputs][num_logits]: embert_classify_batch
+  float* batch_probs = nullptr;
   float* mlm_rows = nullptr;         // [S][H]
   float* vocab_logits = nullptr;     // [V]
   size_t* mask_positions = nullptr;  // [S]

@@ -99,6 +99,12 @@ Status ResolveOptions(const embert_model& model, const embert_context_options* i
                          kMaxDocumentTokens);
   }
   out->max_document_tokens = o.max_document_tokens != 0 ? o.max_document_tokens : 4 * out->max_seq_len;
+  constexpr uint32_t kMaxBatchTokens = 1u << 16;
+  if (o.max_batch_tokens > kMaxBatchTokens) {
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "max_batch_tokens %u exceeds %u", o.max_batch_tokens,
+                         kMaxBatchTokens);
+  }
+  out->max_batch_tokens = o.max_batch_tokens > out->max_seq_len ? o.max_batch_tokens : out->max_seq_len;
   return Status::Ok();
 }
 
@@ -112,7 +118,8 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
   if (out != nullptr) *out = building ? ctx : nullptr;
 
   const BertDims& d = model.dims;
-  const size_t S = options.max_seq_len;
+  const size_t S = options.max_seq_len;       // the longest input
+  const size_t T = options.max_batch_tokens;  // the most tokens of one run (packed inputs)
   const size_t H = d.hidden;
   const size_t I = d.intermediate;
   ctx->model = &model;
@@ -146,24 +153,26 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
   ctx->tokenizer_scratch_size = tok::Tokenizer::ScratchBytes(S);
   ctx->tokenizer_scratch = arena.Allocate(ctx->tokenizer_scratch_size);
   if (arena.overflowed()) return TooSmall();
-  EMBERT_RETURN_IF_ERROR(Plan(arena, S, &ctx->input_ids));
-  EMBERT_RETURN_IF_ERROR(Plan(arena, S, &ctx->token_type_ids));
-  EMBERT_RETURN_IF_ERROR(Plan(arena, S, &ctx->attention_mask));
-  EMBERT_RETURN_IF_ERROR(Plan(arena, S, &ctx->spans));
-  EMBERT_RETURN_IF_ERROR(Plan(arena, S, &ctx->source_chars));
+  EMBERT_RETURN_IF_ERROR(Plan(arena, T, &ctx->input_ids));
+  EMBERT_RETURN_IF_ERROR(Plan(arena, T, &ctx->token_type_ids));
+  EMBERT_RETURN_IF_ERROR(Plan(arena, T, &ctx->attention_mask));
+  EMBERT_RETURN_IF_ERROR(Plan(arena, T, &ctx->spans));
+  EMBERT_RETURN_IF_ERROR(Plan(arena, T, &ctx->source_chars));
+  EMBERT_RETURN_IF_ERROR(Plan(arena, MaxBatchInputs(options) + 1, &ctx->input_offsets));
 
   // Activations. One wide buffer serves Q|K|V and, once attention has read
   // them, the FFN intermediate.
   const size_t wide = 3 * H > I ? 3 * H : I;
   ctx->score_slots = options.threads;
-  EMBERT_RETURN_IF_ERROR(Plan(arena, S * H, &ctx->hidden));
-  EMBERT_RETURN_IF_ERROR(Plan(arena, S * wide, &ctx->wide));
-  EMBERT_RETURN_IF_ERROR(Plan(arena, S * H, &ctx->attended));
-  EMBERT_RETURN_IF_ERROR(Plan(arena, S * H, &ctx->branch));
+  // Attention works on one input at a time: its scratch is for S tokens.
+  EMBERT_RETURN_IF_ERROR(Plan(arena, T * H, &ctx->hidden));
+  EMBERT_RETURN_IF_ERROR(Plan(arena, T * wide, &ctx->wide));
+  EMBERT_RETURN_IF_ERROR(Plan(arena, T * H, &ctx->attended));
+  EMBERT_RETURN_IF_ERROR(Plan(arena, T * H, &ctx->branch));
   EMBERT_RETURN_IF_ERROR(Plan(arena, ctx->score_slots * kernels::AttentionScratchFloats(S, d.head_dim), &ctx->scores));
   const bool int8_decoder = model.root->masked_lm() != nullptr && ResolveMaskedLm(model).decoder.int8;
   if (model.quantized || int8_decoder) {
-    if (!PlanLinearScratch(&engine, S, I > H ? I : H, arena)) return TooSmall();
+    if (!PlanLinearScratch(&engine, T, I > H ? I : H, arena)) return TooSmall();
     ctx->head_engine.q = engine.q;
     ctx->head_engine.q_scales = engine.q_scales;
   }
@@ -222,6 +231,9 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
   }
   EMBERT_RETURN_IF_ERROR(Plan(arena, num_logits, &ctx->logits));
   EMBERT_RETURN_IF_ERROR(Plan(arena, num_logits, &ctx->probs));
+  ctx->num_logits = num_logits;
+  EMBERT_RETURN_IF_ERROR(Plan(arena, MaxBatchInputs(options) * num_logits, &ctx->batch_logits));
+  EMBERT_RETURN_IF_ERROR(Plan(arena, MaxBatchInputs(options) * num_logits, &ctx->batch_probs));
   if (model.root->masked_lm() != nullptr) {
     const MaskedLmView m = ResolveMaskedLm(model);
     EMBERT_RETURN_IF_ERROR(PrepareOp(&ctx->mlm_transform, m.transform, ctx->head_engine, H, arena));

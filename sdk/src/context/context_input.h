@@ -41,6 +41,20 @@ void ClearInput(embert_context* ctx);
 // embert_tokenize documents.
 Status TokenizeInput(embert_context* ctx, const char* a, size_t a_size, const char* b, size_t b_size);
 
+// Marks the current input as one input of ctx->count tokens.
+void SetOneInput(embert_context* ctx);
+
+// The single-input tasks on a packed input of more than one: an error that
+// says `what` to do instead.
+Status CheckOneInput(const embert_context* ctx, const char* what);
+
+// Packs inputs[0..) into the context's input until max_batch_tokens, as
+// embert_tokenize_batch documents.
+Status TokenizeBatch(embert_context* ctx, const embert_text* inputs, size_t n, size_t* taken);
+
+// Sets packed token ids, as embert_set_batch_tokens documents.
+Status SetBatchTokens(embert_context* ctx, const int32_t* ids, const int32_t* types, const size_t* lengths, size_t n);
+
 }  // namespace embert
 
 #endif  // EMBERT_SDK_CONTEXT_CONTEXT_INPUT_H_

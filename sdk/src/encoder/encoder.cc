@@ -60,6 +60,27 @@ void AddLayerNormRows(const embert_context* ctx, float* x, const float* residual
   SplitRows(ctx->pool, LayerNormRows, &t, rows);
 }
 
+// Self-attention of the packed input [first, first + len) over its own
+// tokens only (block-diagonal attention of a packed run), heads split over
+// the pool.
+void AttendInput(const embert_context* ctx, AttentionTask* task, size_t first, size_t len) {
+  const BertDims& d = ctx->model->dims;
+  const size_t H = d.hidden;
+  kernels::AttentionArgs& a = task->args;
+  a.q = ctx->wide + first * 3 * H;
+  a.k = a.q + H;
+  a.v = a.q + 2 * H;
+  a.mask = ctx->masked ? ctx->attention_mask + first : nullptr;
+  a.out = ctx->attended + first * H;
+  a.seq = len;
+  task->scores_per_slot = kernels::AttentionScratchFloats(len, d.head_dim);
+  if (ctx->pool != nullptr) {
+    pthreadpool_parallelize_1d_tile_1d(ctx->pool, AttentionTile, task, d.heads, task->heads_per_task, 0);
+  } else {
+    kernels::Attention(a, 0, d.heads);
+  }
+}
+
 void Observe(embert_context* ctx, uint32_t layer, embert_observation_point point, const float* a, const float* addend,
              size_t cols) {
   if (ctx->observer == nullptr) return;
@@ -79,23 +100,29 @@ Status Encode(embert_context* ctx) {
   const size_t I = d.intermediate;
   const LinearEngine& engine = ctx->engine;
 
-  kernels::Embed(ctx->embeddings, H, ctx->input_ids, ctx->token_type_ids, S, d.layer_norm_eps, ctx->hidden);
+  // Packed inputs (the batch calls) each have their own positions and attend
+  // to their own tokens only; the dense layers, LayerNorm and GELU work row
+  // by row, so each input's rows are what they would be alone.
+  const size_t inputs = ctx->num_inputs > 1 ? ctx->num_inputs : 1;
+  const size_t* offsets = ctx->input_offsets;
+  if (inputs == 1) {
+    kernels::Embed(ctx->embeddings, H, ctx->input_ids, ctx->token_type_ids, S, d.layer_norm_eps, ctx->hidden);
+  } else {
+    for (size_t i = 0; i < inputs; ++i) {
+      const size_t b = offsets[i], n = offsets[i + 1] - offsets[i];
+      kernels::Embed(ctx->embeddings, H, ctx->input_ids + b, ctx->token_type_ids + b, n, d.layer_norm_eps,
+                     ctx->hidden + b * H);
+    }
+  }
   Observe(ctx, 0, EMBERT_OBSERVE_EMBEDDINGS_OUTPUT, ctx->hidden, nullptr, H);
 
   AttentionTask attention;
-  attention.args.q = ctx->wide;
-  attention.args.k = ctx->wide + H;
-  attention.args.v = ctx->wide + 2 * H;
   attention.args.qkv_stride = 3 * H;
-  attention.args.mask = ctx->masked ? ctx->attention_mask : nullptr;
-  attention.args.out = ctx->attended;
   attention.args.out_stride = H;
-  attention.args.seq = S;
   attention.args.heads = d.heads;
   attention.args.head_dim = d.head_dim;
   attention.args.scores = ctx->scores;
   attention.heads_per_task = (d.heads + ctx->score_slots - 1) / ctx->score_slots;
-  attention.scores_per_slot = kernels::AttentionScratchFloats(S, d.head_dim);
 
   for (uint32_t l = 0; l < d.layers; ++l) {
     const LayerOps& ops = ctx->layers[l];
@@ -110,10 +137,10 @@ Status Encode(embert_context* ctx) {
       ops.key.Run(engine, ctx->hidden, S, ctx->wide + H);
       ops.value.Run(engine, ctx->hidden, S, ctx->wide + 2 * H);
     }
-    if (ctx->pool != nullptr) {
-      pthreadpool_parallelize_1d_tile_1d(ctx->pool, AttentionTile, &attention, d.heads, attention.heads_per_task, 0);
+    if (inputs == 1) {
+      AttendInput(ctx, &attention, 0, S);
     } else {
-      kernels::Attention(attention.args, 0, d.heads);
+      for (size_t i = 0; i < inputs; ++i) AttendInput(ctx, &attention, offsets[i], offsets[i + 1] - offsets[i]);
     }
     Observe(ctx, l, EMBERT_OBSERVE_ATTENTION_OUTPUT_INPUT, ctx->attended, nullptr, H);
     ops.attention_output.Run(engine, ctx->attended, S, ctx->branch);

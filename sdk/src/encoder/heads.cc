@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "context/context_input.h"
 #include "encoder/encoder.h"
 #include "encoder/pooling.h"
 #include "kernels/activations.h"
@@ -47,6 +48,7 @@ void TopK(const float* scores, size_t n, size_t k, int32_t* ids, float* values) 
 Status Classify(embert_context* ctx, embert_classification* out) {
   const auto* head = ctx->model->root->classifier();
   if (head == nullptr) return Unsupported("classification");
+  EMBERT_RETURN_IF_ERROR(CheckOneInput(ctx, "read their results with embert_classify_batch"));
   EMBERT_RETURN_IF_ERROR(Pool(ctx));
   const size_t n = head->labels()->size();
   ctx->classifier.Run(ctx->head_engine, ctx->pooled, 1, ctx->logits);
@@ -154,6 +156,7 @@ Status Embed(embert_context* ctx, embert_pooling pooling, int normalize, const f
   if (p < EMBERT_POOLING_CLS || p > EMBERT_POOLING_MODEL) {
     return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown pooling %d", p);
   }
+  EMBERT_RETURN_IF_ERROR(CheckOneInput(ctx, "read their results with embert_embed_batch"));
   EMBERT_RETURN_IF_ERROR(Encode(ctx));
   return EmbedSequence(ctx, ctx->hidden, ctx->attention_mask, ctx->count, p, normalize, out, size);
 }
@@ -164,6 +167,7 @@ Status FillMask(embert_context* ctx, size_t top_k, embert_mask_predictions* out)
   if (top_k == 0 || top_k > kMaxTopK) {
     return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "top_k must be in [1, %zu]", kMaxTopK);
   }
+  EMBERT_RETURN_IF_ERROR(CheckOneInput(ctx, "fill-mask takes one input per call"));
   EMBERT_RETURN_IF_ERROR(Encode(ctx));
   const BertDims& d = ctx->model->dims;
   const size_t H = d.hidden;
@@ -202,6 +206,7 @@ Status FillMask(embert_context* ctx, size_t top_k, embert_mask_predictions* out)
 
 Status NextSentence(embert_context* ctx, float* probability) {
   if (ctx->model->root->next_sentence() == nullptr) return Unsupported("next-sentence");
+  EMBERT_RETURN_IF_ERROR(CheckOneInput(ctx, "next-sentence takes one input per call"));
   EMBERT_RETURN_IF_ERROR(Pool(ctx));
   ctx->next_sentence.Run(ctx->head_engine, ctx->pooled, 1, ctx->logits);
   kernels::Softmax(ctx->logits, 2, ctx->probs);

@@ -147,6 +147,7 @@ void SetWindow(embert_context* ctx, const State* st, size_t q_count, size_t firs
     ctx->source_chars[i] = 0;
   }
   ctx->count = n;
+  SetOneInput(ctx);
   ctx->has_input = true;
 }
 

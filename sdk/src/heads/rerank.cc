@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "context/context_input.h"
-#include "encoder/heads.h"
+#include "encoder/batch.h"
 #include "kernels/activations.h"
 
 using embert::Status;
@@ -22,22 +22,31 @@ embert_status embert_rerank(embert_context* ctx, const char* query, size_t query
     return embert::ReportOn(
         ctx, Status::Error(EMBERT_STATUS_UNSUPPORTED, "the model has no classification head to score pairs with"));
   }
+  // Pairs are packed into runs (embert_tokenize_batch): a chunk of passages
+  // at a time, on the stack, so that nothing is allocated.
   static const char kEmpty[1] = {0};
-  for (size_t i = 0; i < num_passages; ++i) {
-    if (passages[i] == nullptr && passage_sizes[i] != 0) {
-      return embert::ReportOn(ctx, Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "passages[%zu] is NULL", i));
+  constexpr size_t kChunk = 64;
+  embert_text pairs[kChunk];
+  embert_classification results[kChunk];
+  size_t done = 0;
+  while (done < num_passages) {
+    const size_t chunk = num_passages - done < kChunk ? num_passages - done : kChunk;
+    for (size_t i = 0; i < chunk; ++i) {
+      const size_t p = done + i;
+      if (passages[p] == nullptr && passage_sizes[p] != 0) {
+        return embert::ReportOn(ctx, Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "passages[%zu] is NULL", p));
+      }
+      pairs[i] = embert_text{query ? query : kEmpty, query_size, passages[p] ? passages[p] : kEmpty, passage_sizes[p]};
+      results[i].struct_size = sizeof results[i];
     }
-    Status s = embert::TokenizeInput(ctx, query ? query : kEmpty, query_size, passages[i] ? passages[i] : kEmpty,
-                                     passage_sizes[i]);
-    embert_classification c;
-    c.struct_size = sizeof c;
-    if (s.ok()) s = embert::Classify(ctx, &c);
-    if (!s.ok()) {
-      return embert::ReportOn(ctx, Status::Error(s.code(), "passage %zu: %.190s", i, s.message()));
-    }
-    // One logit: its sigmoid (Classify's probability); else the last label's
-    // probability, as sentence-transformers' CrossEncoder reads two labels.
-    out_scores[i] = c.probabilities[c.num_labels - 1];
+    size_t taken = 0;
+    Status s = embert::TokenizeBatch(ctx, pairs, chunk, &taken);
+    if (s.ok()) s = embert::ClassifyBatch(ctx, results, taken);
+    if (!s.ok()) return embert::ReportOn(ctx, Status::Error(s.code(), "passage %zu: %.190s", done, s.message()));
+    // One logit: its sigmoid (the classifier's probability); else the last
+    // label's probability, as sentence-transformers' CrossEncoder reads two.
+    for (size_t i = 0; i < taken; ++i) out_scores[done + i] = results[i].probabilities[results[i].num_labels - 1];
+    done += taken;
   }
   return embert::ReportOn(ctx, Status::Ok());
 }

@@ -86,6 +86,7 @@ Status Unsupported() { return Status::Error(EMBERT_STATUS_UNSUPPORTED, "the mode
 
 // Logits, probabilities and the top label of every token of the input.
 Status Run(embert_context* ctx, State* st) {
+  EMBERT_RETURN_IF_ERROR(CheckOneInput(ctx, "token classification takes one input per call"));
   EMBERT_RETURN_IF_ERROR(Encode(ctx));
   const size_t L = st->num_labels;
   st->dense.Run(ctx->head_engine, ctx->hidden, ctx->count, st->logits);
