@@ -629,6 +629,26 @@ static void test_run(const embert_model* m, const model_facts* f, const char* ex
     CHECK(fabs(sqrt(norm) - 1.0) < 1e-3);
   }
   CHECK_STATUS(embert_embed(ctx, EMBERT_POOLING_CLS, 0, NULL, &size), EMBERT_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(embert_embed(ctx, (embert_pooling)6, 0, &floats, &size), EMBERT_STATUS_INVALID_ARGUMENT);
+  CHECK_STATUS(embert_embed(ctx, (embert_pooling)-1, 0, &floats, &size), EMBERT_STATUS_INVALID_ARGUMENT);
+  {
+    /* A plain BERT file: the file's pooling is MEAN, its normalisation none. */
+    float mean[4096];
+    size_t n = 0;
+    uint32_t embedding_size = 0;
+    CHECK_STATUS(embert_model_get(m, EMBERT_MODEL_EMBEDDING_SIZE, &embedding_size), EMBERT_STATUS_OK);
+    CHECK(embedding_size == f->hidden);
+    CHECK_STATUS(embert_embed(ctx, EMBERT_POOLING_MEAN, 0, &floats, &n), EMBERT_STATUS_OK);
+    if (n == f->hidden && n <= 4096) {
+      memcpy(mean, floats, n * sizeof(float));
+      CHECK_STATUS(embert_embed(ctx, EMBERT_POOLING_MODEL, EMBERT_NORMALIZE_MODEL, &floats, &size), EMBERT_STATUS_OK);
+      CHECK(size == n && memcmp(mean, floats, n * sizeof(float)) == 0);
+    }
+    CHECK_STATUS(embert_embed(ctx, EMBERT_POOLING_MAX, 0, &floats, &size), EMBERT_STATUS_OK);
+    CHECK(size == f->hidden);
+    CHECK_STATUS(embert_embed(ctx, EMBERT_POOLING_MEAN_SQRT_LEN, 0, &floats, &size), EMBERT_STATUS_OK);
+    CHECK(size == f->hidden);
+  }
   CHECK_STATUS(embert_hidden_states(ctx, &floats, &rows, &cols), EMBERT_STATUS_OK);
   CHECK(rows == token_count && cols == f->hidden);
   CHECK_STATUS(embert_hidden_states(ctx, NULL, &rows, &cols), EMBERT_STATUS_INVALID_ARGUMENT);

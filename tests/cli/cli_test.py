@@ -76,7 +76,7 @@ def test_usage(embert, tmp):
         r = Run(embert, args)
         expect(r, 0, what=" ".join(args))
         check(r.out.startswith("Usage: embert"), f"{args}: usage on stdout\n{r}")
-        for cmd in ("info", "tokenize", "classify", "embed", "fill-mask", "bench", "ner", "qa", "rerank",
+        for cmd in ("info", "tokenize", "classify", "embed", "fill-mask", "bench", "ner", "qa", "rerank", "similarity", "search",
                     "--aggregation", "--question", "--context", "--max-answer-len", "--doc-stride", "--query"):
             check(cmd in r.out, f"usage mentions {cmd}")
 
@@ -102,7 +102,7 @@ def test_usage(embert, tmp):
         (["classify", "--model", model, "--text", "a", "--max-seq-len", "0"], "--max-seq-len"),
         (["classify", "--model", model, "--text", "a", "--max-seq-len", " 12"], "--max-seq-len"),
         (["classify", "--model", model, "--text", "a", "--engine", "gpu"], "--engine"),
-        (["embed", "--model", model, "--text", "a", "--pooling", "max"], "--pooling"),
+        (["embed", "--model", model, "--text", "a", "--pooling", "min"], "--pooling"),
         (["fill-mask", "--model", model, "--text", "a", "--top-k", "65"], "--top-k"),
         (["bench", "--model", model, "--iterations", "0"], "--iterations"),
         (["bench", "--model", model, "--seq-len", "1e3"], "--seq-len"),
@@ -171,6 +171,7 @@ def test_info(embert, model):
     check(all(b > 0 for b in bytes_) and bytes_ == sorted(bytes_), f"arena sizes grow with max_seq_len: {bytes_}")
     check(isinstance(info["engine"], str) and info["engine"], "engine description")
     check(info["context"]["arena_bytes"] % 64 == 0, "the arena is a multiple of the alignment")
+    check(info["config"]["embedding_size"] == info["config"]["hidden_size"], "a plain BERT embeds hidden_size floats")
     check(info["library_version"].count(".") == 2, "library version MAJOR.MINOR.PATCH")
 
     r = Run(embert, ["info", "--model", model, "--jsonl", "--max-seq-len", "24", "--engine", "reference"])
@@ -312,7 +313,7 @@ def test_classify(embert, model, info, tmp):
 
 def test_embed(embert, model, info):
     hidden = info["config"]["hidden_size"]
-    for pooling in ("cls", "mean", "cls-raw"):
+    for pooling in ("cls", "mean", "cls-raw", "max", "mean-sqrt-len", "model"):
         r = Run(embert, ["embed", "--model", model, "--text", "play jazz", "--pooling", pooling, "--normalize",
                          "--jsonl"])
         if not expect(r, 0, what=f"embed {pooling}"):
@@ -324,6 +325,26 @@ def test_embed(embert, model, info):
     r = Run(embert, ["embed", "--model", model, "--text", "play jazz", "--pooling", "mean"])
     expect(r, 0, what="embed human")
     check(len(r.out.split()) == hidden, "human embed: hidden_size numbers on one line")
+    # Without --pooling: the file's; a plain BERT file pools with mean, unnormalised.
+    r2 = Run(embert, ["embed", "--model", model, "--text", "play jazz"])
+    expect(r2, 0, what="embed default pooling")
+    check(r2.out == r.out, "embed without --pooling on a plain BERT file = --pooling mean")
+
+    r = Run(embert, ["similarity", "--model", model, "--text", "play jazz", "--pair", "play jazz", "--jsonl"])
+    if expect(r, 0, what="similarity"):
+        (e,) = r.json_lines()
+        check(set(e) == {"similarity"} and abs(e["similarity"] - 1) < 1e-5, f"a text is similar to itself: {e}")
+    r = Run(embert, ["similarity", "--model", model, "--text", "play jazz", "--pair", "what is the weather"])
+    expect(r, 0, what="similarity human")
+    check(-1 <= float(r.out) <= 1, f"similarity: one number in [-1, 1]: {r.out!r}")
+    lines = b"book a table for two\nplay some jazz\nwhat is the weather in paris\n"
+    r = Run(embert, ["search", "--model", model, "--query", "play some jazz", "--input", "-", "--jsonl", "--top-k",
+                     "2"], stdin=lines)
+    if expect(r, 0, what="search"):
+        (e,) = r.json_lines()
+        res = e["results"]
+        check(len(res) == 2 and res[0]["index"] == 1 and res[0]["text"] == "play some jazz" and
+              abs(res[0]["score"] - 1) < 1e-5 and res[0]["score"] >= res[1]["score"], f"search ranks best first: {e}")
 
 
 def test_fill_mask(embert, model, info):

@@ -75,7 +75,25 @@ TEST(ParseArgs, CommandSpecificOptions) {
             ParseResult::kRun)
       << e;
   EXPECT_EQ(o.pooling, EMBERT_POOLING_CLS_RAW);
-  EXPECT_TRUE(o.normalize);
+  EXPECT_EQ(o.normalize, 1);
+  ASSERT_EQ(Parse({"embed", "--model", "m", "--text", "a"}, &o, &e), ParseResult::kRun) << e;
+  EXPECT_EQ(o.pooling, EMBERT_POOLING_MODEL);
+  EXPECT_EQ(o.normalize, EMBERT_NORMALIZE_MODEL);
+  ASSERT_EQ(Parse({"embed", "--model", "m", "--text", "a", "--pooling", "mean-sqrt-len", "--no-normalize"}, &o, &e),
+            ParseResult::kRun)
+      << e;
+  EXPECT_EQ(o.pooling, EMBERT_POOLING_MEAN_SQRT_LEN);
+  EXPECT_EQ(o.normalize, 0);
+  ASSERT_EQ(Parse({"similarity", "--model", "m", "--text", "a", "--pair", "b", "--pooling", "max"}, &o, &e),
+            ParseResult::kRun)
+      << e;
+  EXPECT_EQ(o.command, Command::kSimilarity);
+  EXPECT_EQ(o.pooling, EMBERT_POOLING_MAX);
+  ASSERT_EQ(Parse({"search", "--model", "m", "--query", "q", "--input", "-", "--top-k", "3", "--jsonl"}, &o, &e),
+            ParseResult::kRun)
+      << e;
+  EXPECT_EQ(o.command, Command::kSearch);
+  EXPECT_EQ(o.top_k, 3u);
   EXPECT_TRUE(o.has_input);
   EXPECT_EQ(o.input, "-");
   ASSERT_EQ(Parse({"fill-mask", "--model", "m", "--text", "a [MASK]", "--top-k", "64"}, &o, &e), ParseResult::kRun);
@@ -212,7 +230,12 @@ TEST(ParseArgs, UsageErrors) {
       {{"classify", "--model", "m", "--text", "a", "--max-seq-len", ""}, "--max-seq-len"},
       {{"classify", "--model", "m", "--text", "a", "--max-seq-len", "0"}, "--max-seq-len"},
       {{"classify", "--model", "m", "--text", "a", "--engine", "gpu"}, "--engine"},
-      {{"embed", "--model", "m", "--text", "a", "--pooling", "max"}, "--pooling"},
+      {{"embed", "--model", "m", "--text", "a", "--pooling", "min"}, "--pooling"},
+      {{"embed", "--model", "m", "--text", "a", "--normalize", "--no-normalize"}, "exclude each other"},
+      {{"similarity", "--model", "m", "--text", "a"}, "--pair B are both required"},
+      {{"similarity", "--model", "m", "--input", "f"}, "does not apply"},
+      {{"search", "--model", "m", "--input", "f"}, "--query is required"},
+      {{"search", "--model", "m", "--query", "q"}, "--input FILE is required"},
       {{"fill-mask", "--model", "m", "--text", "a", "--top-k", "0"}, "--top-k"},
       {{"fill-mask", "--model", "m", "--text", "a", "--top-k", "65"}, "--top-k"},
       {{"bench", "--model", "m", "--seq-len", "2"}, "--seq-len"},

@@ -160,6 +160,20 @@ class Dumper {
                  "}";
       }
     }
+    // Model.sentence_embedding: tensors "sentence_embedding.dense.<i>.weight/bias".
+    std::string sentence = "null";
+    if (const auto* se = m_->sentence_embedding()) {
+      if (se->dense()) {
+        for (uint32_t i = 0; i < se->dense()->size(); ++i) {
+          Linear("sentence_embedding.dense." + std::to_string(i), se->dense()->Get(i));
+        }
+      }
+      const auto pooling = [](s::SentencePooling p) { return Quote(s::EnumNameSentencePooling(p)); };
+      const auto act = [](s::DenseActivation a) { return Quote(s::EnumNameDenseActivation(a)); };
+      sentence = "{\"pooling\": " + List(se->pooling(), pooling) +
+                 ", \"dense_activation\": " + List(se->dense_activation(), act) +
+                 ", \"normalize\": " + (se->normalize() ? "true" : "false") + "}";
+    }
 
     std::string out = "{\n\"size\": " + Int(static_cast<int64_t>(file_.size()));
     out += ",\n\"identifier\": " + Quote(std::string(flatbuffers::GetBufferIdentifier(file_.data()), 4));
@@ -209,6 +223,7 @@ class Dumper {
     }
     out += ",\n\"classifier\": " + classifier + ",\n\"masked_lm\": " + mlm;
     out += ",\n\"heads\": {" + heads + "}";
+    out += ",\n\"sentence_embedding\": " + sentence;
     out += std::string(",\n\"next_sentence\": ") + (m_->next_sentence() ? "true" : "false");
     out += std::string(",\n\"pooler\": ") + (m_->pooler() ? "true" : "false");
     out += ",\n\"activation_stats\": " + Int(m_->activation_stats() ? m_->activation_stats()->size() : -1);

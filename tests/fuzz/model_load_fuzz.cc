@@ -43,6 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           const float* e;
           size_t n;
           embert_embed(ctx, EMBERT_POOLING_MEAN, 1, &e, &n);
+          embert_embed(ctx, EMBERT_POOLING_MODEL, EMBERT_NORMALIZE_MODEL, &e, &n);  // sentence_embedding
         }
         embert_context_destroy(ctx);
       }

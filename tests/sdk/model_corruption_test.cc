@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <random>
 #include <string>
@@ -192,6 +193,35 @@ TEST_F(ModelCorruption, PackedFileLoadsAndUnknownLayoutIsRefused) {
   ASSERT_TRUE(w->mutate_layout(static_cast<embert::schema::Layout>(3)));
   ASSERT_TRUE(Reseal(&b));
   EXPECT_EQ(LoadAndMaybeRun(b), EMBERT_STATUS_INVALID_MODEL);
+}
+
+// Model.sentence_embedding (a sentence-transformers file: cls + max +
+// mean_sqrt_len pooling and a Dense): the verifier checks modes, the Dense
+// chain and the activations.
+TEST_F(ModelCorruption, SentenceEmbeddingIsChecked) {
+  const char* path = std::getenv("EMBERT_TEST_ST_MODEL");
+  if (path == nullptr) GTEST_SKIP() << "EMBERT_TEST_ST_MODEL not set";
+  const auto st = ReadFile(path);
+  EXPECT_EQ(LoadAndMaybeRun(st), EMBERT_STATUS_OK);
+  using embert::schema::DenseActivation;
+  using embert::schema::SentencePooling;
+  const auto damaged = [&st](const std::function<void(embert::schema::SentenceEmbedding*)>& damage) {
+    auto b = st;
+    auto* se = embert::schema::GetMutableModel(b.data())->mutable_sentence_embedding();
+    damage(se);
+    return Reseal(&b) ? LoadAndMaybeRun(b) : EMBERT_STATUS_OK;
+  };
+  EXPECT_EQ(damaged([](auto* se) { se->mutable_pooling()->Mutate(1, SentencePooling::CLS_TOKEN); }),
+            EMBERT_STATUS_INVALID_MODEL);  // a mode twice
+  EXPECT_EQ(damaged([](auto* se) { se->mutable_pooling()->Mutate(0, static_cast<SentencePooling>(9)); }),
+            EMBERT_STATUS_INVALID_MODEL);
+  EXPECT_EQ(damaged([](auto* se) { se->mutable_dense_activation()->Mutate(0, static_cast<DenseActivation>(7)); }),
+            EMBERT_STATUS_INVALID_MODEL);
+  EXPECT_EQ(damaged([](auto* se) {
+              auto* shape = se->mutable_dense()->GetMutableObject(0)->mutable_weight()->mutable_shape();
+              shape->Mutate(1, shape->Get(1) - 1);  // no longer reads the pooled width
+            }),
+            EMBERT_STATUS_INVALID_MODEL);
 }
 
 TEST_F(ModelCorruption, MisalignedBufferIsRefused) {

@@ -82,6 +82,7 @@ TEST_P(NoAllocation, TokenizeAndEveryTaskRunWithoutHeap) {
       const float* v = nullptr;
       size_t n = 0;
       ASSERT_EQ(embert_embed(ctx, EMBERT_POOLING_MEAN, 1, &v, &n), EMBERT_STATUS_OK);
+      ASSERT_EQ(embert_embed(ctx, EMBERT_POOLING_MODEL, EMBERT_NORMALIZE_MODEL, &v, &n), EMBERT_STATUS_OK);
       if (labels > 0) {
         embert_classification r;
         r.struct_size = sizeof r;

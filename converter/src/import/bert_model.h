@@ -68,6 +68,19 @@ struct TaskHeadWeights {
   std::vector<std::string> labels;
 };
 
+// A sentence-transformers model's modules after the Transformer
+// (import/sentence_transformers.cc); the values are schema::SentencePooling's
+// and schema::DenseActivation's.
+enum class SentencePooling { kCls = 0, kMean = 1, kMax = 2, kMeanSqrtLen = 3 };
+enum class DenseActivation { kIdentity = 0, kTanh = 1, kRelu = 2, kGelu = 3, kSigmoid = 4 };
+
+struct SentenceEmbeddingSpec {
+  std::vector<SentencePooling> pooling;  // sentence-transformers' concatenation order
+  std::vector<LinearWeights> dense;      // in module order
+  std::vector<DenseActivation> dense_activation;
+  bool normalize = false;
+};
+
 struct BertModel {
   BertConfig config;
   TokenizerSettings tokenizer;
@@ -98,6 +111,8 @@ struct BertModel {
   bool has_next_sentence = false;
   LinearWeights next_sentence;
   std::vector<TaskHeadWeights> task_heads;  // import/task_heads.cc
+  bool has_sentence_embedding = false;      // a sentence-transformers directory
+  SentenceEmbeddingSpec sentence_embedding;
   // config.json's first "architectures" entry ("" when it names none): which
   // head a shared tensor name such as classifier.weight belongs to.
   std::string architecture;

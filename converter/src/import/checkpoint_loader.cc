@@ -10,6 +10,7 @@
 #include "import/hf_files.h"
 #include "import/hf_loader.h"
 #include "import/hf_tokenizer.h"
+#include "import/sentence_transformers.h"
 #include "import/source_formats.h"
 #include "import/source_layouts.h"
 #include "readers/checkpoint.h"
@@ -66,9 +67,7 @@ bool LooksCased(const std::string& path) {
   return false;
 }
 
-}  // namespace
-
-BertModel LoadCheckpoint(const std::string& input, const SourceOptions& options) {
+BertModel LoadBert(const std::string& input, const SourceOptions& options) {
   const Source src = Resolve(input, options.format);
   BertModel m;
   const FileLayout& files = src.format->layout;
@@ -125,6 +124,19 @@ BertModel LoadCheckpoint(const std::string& input, const SourceOptions& options)
     }
     LoadHuggingFaceWeights(*reader, &m);
     for (const auto& f : reader->files()) m.source_files.push_back(f);
+  }
+  return m;
+}
+
+}  // namespace
+
+BertModel LoadCheckpoint(const std::string& input, const SourceOptions& options) {
+  BertModel m;
+  if (IsSentenceTransformersDirectory(input) && (options.format.empty() || options.format == "huggingface")) {
+    m = LoadBert(SentenceTransformerFolder(input), options);
+    ApplySentenceTransformers(input, &m);
+  } else {
+    m = LoadBert(input, options);
   }
   if (options.lower_case >= 0) m.tokenizer.do_lower_case = options.lower_case == 1;
   return m;

@@ -157,6 +157,25 @@ class Writer {
     }
     const auto task_heads_v = task_heads.empty() ? 0 : builder_.CreateVector(task_heads);
 
+    // A sentence-transformers model's pooling, Dense modules (fp32 like the
+    // heads) and normalisation.
+    fb::Offset<s::SentenceEmbedding> sentence;
+    if (m.has_sentence_embedding) {
+      const SentenceEmbeddingSpec& e = m.sentence_embedding;
+      std::vector<s::SentencePooling> pooling;
+      for (SentencePooling p : e.pooling) pooling.push_back(static_cast<s::SentencePooling>(p));
+      std::vector<fb::Offset<s::Linear>> dense;
+      std::vector<s::DenseActivation> acts;
+      for (size_t i = 0; i < e.dense.size(); ++i) {
+        dense.push_back(Linear("sentence_embedding.dense." + std::to_string(i), e.dense[i], false));
+        acts.push_back(static_cast<s::DenseActivation>(e.dense_activation[i]));
+      }
+      const auto pooling_v = builder_.CreateVector(pooling);
+      const auto dense_v = dense.empty() ? 0 : builder_.CreateVector(dense);
+      const auto acts_v = acts.empty() ? 0 : builder_.CreateVector(acts);
+      sentence = s::CreateSentenceEmbedding(builder_, pooling_v, dense_v, acts_v, e.normalize);
+    }
+
     // Tokenizer.
     const TokenizerSettings& t = m.tokenizer;
     const std::vector<uint8_t> index = tok::BuildVocabIndex(t.vocab);
@@ -225,6 +244,7 @@ class Writer {
     mb.add_buffers(buffers_v);
     mb.add_checksum(&zero);
     if (!task_heads.empty()) mb.add_heads(task_heads_v);
+    if (m.has_sentence_embedding) mb.add_sentence_embedding(sentence);
     s::FinishModelBuffer(builder_, mb.Finish());
 
     std::vector<uint8_t> out(builder_.GetBufferPointer(), builder_.GetBufferPointer() + builder_.GetSize());

@@ -176,10 +176,13 @@ typedef enum embert_model_property {
   EMBERT_MODEL_HAS_POOLER = 7,
   EMBERT_MODEL_HAS_MASKED_LM = 8,
   EMBERT_MODEL_HAS_NEXT_SENTENCE = 9,
-  EMBERT_MODEL_IS_QUANTIZED = 10,          /* 1 for int8 weights, 0 for fp32 */
-  EMBERT_MODEL_MULTI_LABEL = 11,           /* 1 if classification scores are sigmoids */
-  EMBERT_MODEL_NUM_TOKEN_LABELS = 12,      /* 0 without a token-classification head */
-  EMBERT_MODEL_HAS_QUESTION_ANSWERING = 13 /* 1 with an extractive QA head */
+  EMBERT_MODEL_IS_QUANTIZED = 10,           /* 1 for int8 weights, 0 for fp32 */
+  EMBERT_MODEL_MULTI_LABEL = 11,            /* 1 if classification scores are sigmoids */
+  EMBERT_MODEL_NUM_TOKEN_LABELS = 12,       /* 0 without a token-classification head */
+  EMBERT_MODEL_HAS_QUESTION_ANSWERING = 13, /* 1 with an extractive QA head */
+  /* floats of embert_embed with EMBERT_POOLING_MODEL (hidden_size without a
+   * recorded sentence embedding) */
+  EMBERT_MODEL_EMBEDDING_SIZE = 14
 } embert_model_property;
 
 /* Writes the property's value to *out_value. */
@@ -366,12 +369,32 @@ typedef struct embert_classification {
 embert_status embert_classify(embert_context* context, embert_classification* out_result);
 
 typedef enum embert_pooling {
-  EMBERT_POOLING_CLS = 0,    /* the pooler's tanh output on [CLS] (raw [CLS] without pooler) */
-  EMBERT_POOLING_MEAN = 1,   /* mean of the last hidden states over attended tokens */
-  EMBERT_POOLING_CLS_RAW = 2 /* the last hidden state of [CLS] */
+  EMBERT_POOLING_CLS = 0,           /* the pooler's tanh output on [CLS] (raw [CLS] without pooler) */
+  EMBERT_POOLING_MEAN = 1,          /* mean of the last hidden states over attended tokens */
+  EMBERT_POOLING_CLS_RAW = 2,       /* the last hidden state of [CLS] */
+  EMBERT_POOLING_MAX = 3,           /* per channel, the largest over attended tokens */
+  EMBERT_POOLING_MEAN_SQRT_LEN = 4, /* sum over attended tokens / sqrt(their count) */
+  /* As the file says: a sentence-transformers model's pooling (its modes
+   * concatenated, cls = the raw [CLS] state), then its Dense modules; a file
+   * without one (plain BERT) pools with MEAN, as sentence-transformers does. */
+  EMBERT_POOLING_MODEL = 5
 } embert_pooling;
 
-/* A sentence embedding of hidden_size floats, optionally L2-normalised. */
+/* embert_embed's `normalize`: 0 leaves the vector as pooled;
+ * EMBERT_NORMALIZE_MODEL does what the file says (L2-normalises after a
+ * sentence-transformers Normalize module; not in a plain BERT file); any
+ * other value L2-normalises. */
+#define EMBERT_NORMALIZE_MODEL (-1)
+
+/* A sentence embedding of the current input. Its size (*out_size) is
+ * hidden_size for every pooling but EMBERT_POOLING_MODEL, which gives
+ * EMBERT_MODEL_EMBEDDING_SIZE floats (the last Dense's out_features, or
+ * hidden_size times the pooling modes concatenated). Mean pooling divides by
+ * max(count, 1e-9) and max pooling reads masked tokens as -1e9, as
+ * sentence-transformers does; normalising divides by max(|x|, 1e-12). With
+ * EMBERT_POOLING_MODEL and EMBERT_NORMALIZE_MODEL the result is
+ * sentence-transformers' encode() of the converted directory. The vector
+ * lives in the context until its next call. */
 embert_status embert_embed(embert_context* context, embert_pooling pooling, int normalize, const float** out_embedding,
                            size_t* out_size);
 

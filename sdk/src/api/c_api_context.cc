@@ -13,7 +13,6 @@
 namespace {
 
 using embert::InvalidNull;
-using embert::StructSizeOk;
 
 embert_status Report(embert_context* ctx, const embert::Status& s) { return embert::ReportOn(ctx, s); }
 
@@ -204,7 +203,7 @@ embert_status embert_embed(embert_context* ctx, embert_pooling pooling, int norm
   if (out_embedding == nullptr || out_size == nullptr) {
     return Report(ctx, InvalidNull("out_embedding and out_size"));
   }
-  return Report(ctx, embert::Embed(ctx, pooling, normalize != 0, out_embedding, out_size));
+  return Report(ctx, embert::Embed(ctx, pooling, normalize, out_embedding, out_size));
 }
 
 embert_status embert_tokenize_batch(embert_context* ctx, const embert_text* inputs, size_t num_inputs,
@@ -229,7 +228,7 @@ embert_status embert_embed_batch(embert_context* ctx, embert_pooling pooling, in
   if (out_embeddings == nullptr || out_num_inputs == nullptr || out_dim == nullptr) {
     return Report(ctx, InvalidNull("out_embeddings, out_num_inputs and out_dim"));
   }
-  return Report(ctx, embert::EmbedBatch(ctx, pooling, normalize != 0, out_embeddings, out_num_inputs, out_dim));
+  return Report(ctx, embert::EmbedBatch(ctx, pooling, normalize, out_embeddings, out_num_inputs, out_dim));
 }
 
 embert_status embert_classify_batch(embert_context* ctx, embert_classification* results, size_t num_inputs) {

@@ -177,6 +177,7 @@ embert_status embert_model_get(const embert_model* model, embert_model_property 
     case EMBERT_MODEL_HAS_QUESTION_ANSWERING:
       *out_value = embert::heads::FindHead(*model, embert::heads::kQuestionAnsweringHead) != nullptr;
       break;
+    case EMBERT_MODEL_EMBEDDING_SIZE: *out_value = model->sentence.size; break;
     default: return EMBERT_STATUS_INVALID_ARGUMENT;
   }
   return EMBERT_STATUS_OK;

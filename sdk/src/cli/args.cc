@@ -16,8 +16,11 @@ constexpr unsigned kPairCommands =
 // Commands of --text or --input.
 constexpr unsigned kTextCommands = kPairCommands | Bit(Command::kNer);
 // Commands that read --input.
-constexpr unsigned kInputCommands = kTextCommands | Bit(Command::kQa) | Bit(Command::kRerank);
-constexpr unsigned kAllCommands = kInputCommands | Bit(Command::kInfo) | Bit(Command::kBench);
+constexpr unsigned kInputCommands = kTextCommands | Bit(Command::kQa) | Bit(Command::kRerank) | Bit(Command::kSearch);
+// Commands that make sentence embeddings.
+constexpr unsigned kEmbedCommands = Bit(Command::kEmbed) | Bit(Command::kSimilarity) | Bit(Command::kSearch);
+constexpr unsigned kAllCommands =
+    kInputCommands | Bit(Command::kInfo) | Bit(Command::kBench) | Bit(Command::kSimilarity);
 
 enum class Opt {
   kModel,
@@ -31,6 +34,7 @@ enum class Opt {
   kTopK,
   kPooling,
   kNormalize,
+  kNoNormalize,
   kSeqLen,
   kIterations,
   kWarmup,
@@ -53,16 +57,18 @@ struct OptionSpec {
 
 constexpr OptionSpec kOptions[] = {
     {"--model", Opt::kModel, true, kAllCommands},
-    {"--text", Opt::kText, true, kTextCommands},
-    {"--pair", Opt::kPair, true, kPairCommands},
+    {"--text", Opt::kText, true, kTextCommands | Bit(Command::kSimilarity)},
+    {"--pair", Opt::kPair, true, kPairCommands | Bit(Command::kSimilarity)},
     {"--input", Opt::kInput, true, kInputCommands},
     {"--max-seq-len", Opt::kMaxSeqLen, true, kAllCommands},
     {"--threads", Opt::kThreads, true, kAllCommands},
     {"--engine", Opt::kEngine, true, kAllCommands},
     {"--jsonl", Opt::kJsonl, false, kAllCommands},
-    {"--top-k", Opt::kTopK, true, Bit(Command::kFillMask) | Bit(Command::kQa) | Bit(Command::kRerank)},
-    {"--pooling", Opt::kPooling, true, Bit(Command::kEmbed)},
-    {"--normalize", Opt::kNormalize, false, Bit(Command::kEmbed)},
+    {"--top-k", Opt::kTopK, true,
+     Bit(Command::kFillMask) | Bit(Command::kQa) | Bit(Command::kRerank) | Bit(Command::kSearch)},
+    {"--pooling", Opt::kPooling, true, kEmbedCommands},
+    {"--normalize", Opt::kNormalize, false, kEmbedCommands},
+    {"--no-normalize", Opt::kNoNormalize, false, kEmbedCommands},
     {"--seq-len", Opt::kSeqLen, true, Bit(Command::kBench)},
     {"--iterations", Opt::kIterations, true, Bit(Command::kBench)},
     {"--warmup", Opt::kWarmup, true, Bit(Command::kBench)},
@@ -72,7 +78,7 @@ constexpr OptionSpec kOptions[] = {
     {"--max-answer-len", Opt::kMaxAnswerLen, true, Bit(Command::kQa)},
     {"--doc-stride", Opt::kDocStride, true, Bit(Command::kQa)},
     {"--max-document-tokens", Opt::kMaxDocumentTokens, true, Bit(Command::kQa)},
-    {"--query", Opt::kQuery, true, Bit(Command::kRerank)},
+    {"--query", Opt::kQuery, true, Bit(Command::kRerank) | Bit(Command::kSearch)},
     {"--batch-tokens", Opt::kBatchTokens, true, Bit(Command::kEmbed) | Bit(Command::kClassify) | Bit(Command::kRerank)},
 };
 constexpr size_t kNumOptions = sizeof kOptions / sizeof kOptions[0];
@@ -97,6 +103,8 @@ bool ParseCommand(const char* word, Command* out) {
       {"ner", Command::kNer},
       {"qa", Command::kQa},
       {"rerank", Command::kRerank},
+      {"similarity", Command::kSimilarity},
+      {"search", Command::kSearch},
   };
   for (const auto& c : kCommands) {
     if (std::strcmp(word, c.name) == 0) {
@@ -161,21 +169,36 @@ bool Apply(const OptionSpec& spec, const char* value, Options* o, std::string* e
     case Opt::kJsonl: o->jsonl = true; return true;
     case Opt::kTopK:
       o->has_top_k = true;
-      // rerank: any number of results (at most the passages there are).
-      return number(1, o->command == Command::kRerank ? UINT32_MAX : kMaxTopK, &o->top_k);
-    case Opt::kPooling:
-      if (std::strcmp(value, "cls") == 0) {
-        o->pooling = EMBERT_POOLING_CLS;
-      } else if (std::strcmp(value, "mean") == 0) {
-        o->pooling = EMBERT_POOLING_MEAN;
-      } else if (std::strcmp(value, "cls-raw") == 0) {
-        o->pooling = EMBERT_POOLING_CLS_RAW;
-      } else {
-        *error = "invalid value " + Quoted(value) + " for --pooling: expected cls, mean or cls-raw";
+      // rerank, search: any number of results (at most the lines there are).
+      return number(1, o->command == Command::kRerank || o->command == Command::kSearch ? UINT32_MAX : kMaxTopK,
+                    &o->top_k);
+    case Opt::kPooling: {
+      static const struct {
+        const char* name;
+        embert_pooling value;
+      } kPoolings[] = {
+          {"model", EMBERT_POOLING_MODEL}, {"cls", EMBERT_POOLING_CLS},
+          {"mean", EMBERT_POOLING_MEAN},   {"cls-raw", EMBERT_POOLING_CLS_RAW},
+          {"max", EMBERT_POOLING_MAX},     {"mean-sqrt-len", EMBERT_POOLING_MEAN_SQRT_LEN},
+      };
+      for (const auto& p : kPoolings) {
+        if (std::strcmp(value, p.name) == 0) {
+          o->pooling = p.value;
+          return true;
+        }
+      }
+      *error =
+          "invalid value " + Quoted(value) + " for --pooling: expected model, cls, mean, cls-raw, max or mean-sqrt-len";
+      return false;
+    }
+    case Opt::kNormalize:
+    case Opt::kNoNormalize:
+      if (o->normalize != EMBERT_NORMALIZE_MODEL) {
+        *error = "--normalize and --no-normalize exclude each other";
         return false;
       }
+      o->normalize = spec.id == Opt::kNormalize ? 1 : 0;
       return true;
-    case Opt::kNormalize: o->normalize = true; return true;
     case Opt::kSeqLen: o->has_seq_len = true; return number(3, kMaxSeqLenLimit, &o->seq_len);
     case Opt::kIterations: return number(1, kMaxIterations, &o->iterations);
     case Opt::kWarmup: return number(0, kMaxIterations, &o->warmup);
@@ -237,15 +260,21 @@ bool Validate(const Options& o, std::string* error) {
       return false;
     }
   }
-  if (o.command == Command::kRerank) {
+  if (o.command == Command::kRerank || o.command == Command::kSearch) {
     if (!o.has_query) {
-      *error = "rerank: --query is required";
+      *error = cmd + ": --query is required";
       return false;
     }
     if (!o.has_input) {
-      *error = "rerank: --input PASSAGES is required (one passage per line, '-': standard input)";
+      *error = cmd + (o.command == Command::kRerank
+                          ? ": --input PASSAGES is required (one passage per line, '-': standard input)"
+                          : ": --input FILE is required (one text per line, '-': standard input)");
       return false;
     }
+  }
+  if (o.command == Command::kSimilarity && (!o.has_text || !o.has_pair)) {
+    *error = "similarity: --text A and --pair B are both required";
+    return false;
   }
   if (o.command == Command::kBench && o.has_seq_len && o.has_max_seq_len && o.seq_len > o.max_seq_len) {
     *error =
@@ -268,6 +297,8 @@ const char* CommandName(Command command) {
     case Command::kNer: return "ner";
     case Command::kQa: return "qa";
     case Command::kRerank: return "rerank";
+    case Command::kSimilarity: return "similarity";
+    case Command::kSearch: return "search";
   }
   return "?";
 }
@@ -393,6 +424,10 @@ Commands:
               question answering head)
   rerank      print passages sorted by relevance to a query (cross-encoder:
               sequence classification head on query/passage pairs)
+  similarity  print the cosine similarity of the embeddings of --text and
+              --pair
+  search      print the lines of --input ranked by the cosine similarity of
+              their embeddings to --query's
 
 Input (tokenize, classify, embed, fill-mask, ner: one of --text / --input):
   --text T            one input text
@@ -403,6 +438,8 @@ Input (tokenize, classify, embed, fill-mask, ner: one of --text / --input):
 
 qa: --question Q --context C, or --input FILE of question<TAB>context lines.
 rerank: --query Q --input PASSAGES, one passage per line.
+similarity: --text A --pair B.
+search: --query Q --input FILE, one text per line.
 
 Options:
   --model FILE        the .embert model (required)
@@ -414,9 +451,13 @@ Options:
   --jsonl             one JSON object per input line (info: compact JSON)
   --top-k K           fill-mask: predictions per [MASK], 1..64 (default 5)
                       qa: answers per question, 1..64 (default 1)
-                      rerank: results kept, >= 1 (default: all)
-  --pooling P         embed: cls | mean | cls-raw (default cls)
-  --normalize         embed: L2-normalise the embedding
+                      rerank, search: results kept, >= 1 (default: all)
+  --pooling P         embed, similarity, search: model | cls | mean | cls-raw |
+                      max | mean-sqrt-len (default model: the file's
+                      sentence-transformers pooling and Dense modules, mean
+                      for a plain BERT)
+  --normalize         embed, similarity, search: L2-normalise the embedding
+  --no-normalize      ... do not (default: as the file says)
   --seq-len N         bench: tokens per run, >= 3 (default: --max-seq-len, or
                       128 capped at the model's maximum)
   --iterations K      bench: timed runs (default 20)
@@ -431,7 +472,7 @@ Options:
   --max-document-tokens N
                       qa: longest context in tokens, cut beyond (default
                       4 x max-seq-len)
-  --query Q           rerank: the query
+  --query Q           rerank, search: the query
   --batch-tokens N    embed, classify, rerank: pack --input lines into runs
                       of N tokens (default 512; 0: one line per run; one
                       line per run from standard input unless given)

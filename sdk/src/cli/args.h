@@ -9,7 +9,7 @@
 
 namespace embert_cli {
 
-enum class Command { kInfo, kTokenize, kClassify, kEmbed, kFillMask, kBench, kNer, kQa, kRerank };
+enum class Command { kInfo, kTokenize, kClassify, kEmbed, kFillMask, kBench, kNer, kQa, kRerank, kSimilarity, kSearch };
 
 const char* CommandName(Command command);
 
@@ -38,9 +38,11 @@ struct Options {
   bool jsonl = false;
 
   bool has_top_k = false;
-  uint32_t top_k = 5;                           // fill-mask (qa: 1, rerank: all when !has_top_k)
-  embert_pooling pooling = EMBERT_POOLING_CLS;  // embed
-  bool normalize = false;                       // embed
+  uint32_t top_k = 5;  // fill-mask (qa: 1, rerank and search: all when !has_top_k)
+  // embed, similarity, search: as the file says unless --pooling / --normalize
+  // / --no-normalize (embert_embed's values).
+  embert_pooling pooling = EMBERT_POOLING_MODEL;
+  int normalize = EMBERT_NORMALIZE_MODEL;
 
   bool has_seq_len = false;  // bench
   uint32_t seq_len = 0;
@@ -59,7 +61,7 @@ struct Options {
   uint32_t doc_stride = 0;
   uint32_t max_document_tokens = 0;  // 0: the SDK's default (4 x max_seq_len)
 
-  bool has_query = false;  // rerank
+  bool has_query = false;  // rerank, search
   std::string query;
 
   // embed, classify, rerank: tokens packed into one run (embert_tokenize_batch);

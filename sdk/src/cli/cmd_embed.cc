@@ -13,7 +13,7 @@ LineResult EmbedLine(Session& session, const Options& options, std::string* out)
   LineResult r;
   const float* values = nullptr;
   size_t size = 0;
-  r.status = embert_embed(session.context(), options.pooling, options.normalize ? 1 : 0, &values, &size);
+  r.status = embert_embed(session.context(), options.pooling, options.normalize, &values, &size);
   if (!r.ok()) return r;
   if (!AllFinite(values, size)) return NonFiniteResult();
   if (!options.jsonl) {

@@ -62,6 +62,7 @@ int RunInfo(const Options& options) {
       {"num_heads", EMBERT_MODEL_NUM_HEADS},
       {"intermediate_size", EMBERT_MODEL_INTERMEDIATE_SIZE},
       {"max_seq_len", EMBERT_MODEL_MAX_SEQ_LEN},
+      {"embedding_size", EMBERT_MODEL_EMBEDDING_SIZE},  // embed's floats with the file's pooling
   };
   w.Key("config").BeginObject();
   for (const auto& c : kConfig) {

@@ -15,6 +15,8 @@ int RunBench(const Options& options);
 int RunNer(const Options& options);
 int RunQa(const Options& options);
 int RunRerank(const Options& options);
+int RunSimilarity(const Options& options);
+int RunSearch(const Options& options);
 
 }  // namespace embert_cli
 

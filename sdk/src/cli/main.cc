@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
     case Command::kNer: return RunNer(options);
     case Command::kQa: return RunQa(options);
     case Command::kRerank: return RunRerank(options);
+    case Command::kSimilarity: return RunSimilarity(options);
+    case Command::kSearch: return RunSearch(options);
   }
   return kExitRuntimeError;
 }

@@ -120,7 +120,11 @@ struct embert_context {
   embert::LayerNormView mlm_norm;
   embert::LinearOp mlm_decoder;
   float* pooled = nullptr;  // [H]
-  float* vector = nullptr;  // [H]: embeddings returned to the caller
+  float* vector = nullptr;  // [max(H, sentence.max_width)]: embeddings returned to the caller
+  // Model.sentence_embedding's dense layers, and the other half of their
+  // ping-pong with `vector` (as wide).
+  embert::LinearOp sentence_dense[embert::kMaxSentenceDense];
+  float* sentence_scratch = nullptr;
   float* logits = nullptr;  // [max(labels, 2)]
   float* probs = nullptr;
   size_t num_logits = 0;

@@ -212,7 +212,15 @@ Status BuildContext(const embert_model& model, const ContextOptions& options, Ar
 
   // Heads.
   EMBERT_RETURN_IF_ERROR(Plan(arena, H, &ctx->pooled));
-  EMBERT_RETURN_IF_ERROR(Plan(arena, H, &ctx->vector));
+  const size_t vector_width = model.sentence.max_width > H ? model.sentence.max_width : H;
+  EMBERT_RETURN_IF_ERROR(Plan(arena, vector_width, &ctx->vector));
+  if (model.sentence.num_dense > 0) {
+    EMBERT_RETURN_IF_ERROR(Plan(arena, vector_width, &ctx->sentence_scratch));
+    for (size_t i = 0; i < model.sentence.num_dense; ++i) {
+      const LinearView dense = ResolveSentenceDense(model, i);
+      EMBERT_RETURN_IF_ERROR(PrepareOp(&ctx->sentence_dense[i], dense, ctx->head_engine, dense.out, arena));
+    }
+  }
   ctx->has_pooler = HasPooler(model);
   if (ctx->has_pooler) {
     EMBERT_RETURN_IF_ERROR(PrepareOp(&ctx->pooler, ResolvePooler(model), ctx->head_engine, H, arena));

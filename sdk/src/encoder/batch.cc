@@ -9,6 +9,7 @@
 #include "context/context_input.h"
 #include "encoder/batch.h"
 #include "encoder/encoder.h"
+#include "encoder/heads.h"
 #include "kernels/activations.h"
 
 namespace embert {
@@ -85,58 +86,39 @@ Status ClassifyBatch(embert_context* ctx, embert_classification* results, size_t
   return Status::Ok();
 }
 
-Status EmbedBatch(embert_context* ctx, embert_pooling pooling, bool normalize, const float** out, size_t* count,
+Status EmbedBatch(embert_context* ctx, embert_pooling pooling, int normalize, const float** out, size_t* count,
                   size_t* dim) {
   if (!ctx->has_input) return Status::Error(EMBERT_STATUS_NO_INPUT, "no input: call embert_tokenize_batch first");
-  const size_t H = ctx->model->dims.hidden;
-  const size_t n = ctx->num_inputs;
-  // The results go to the encoder's wide buffer ([T][>= 3H]), free once it
-  // has run: valid until the next call on the context.
-  float* vectors = ctx->wide;
-  switch (pooling) {
-    case EMBERT_POOLING_CLS:
-      if (ctx->has_pooler) {
-        EMBERT_RETURN_IF_ERROR(PoolAll(ctx, false));
-        std::memcpy(vectors, ctx->branch, n * H * sizeof(float));
-        break;
-      }
-      [[fallthrough]];  // no pooler: the raw [CLS] state, as embert_embed
-    case EMBERT_POOLING_CLS_RAW:
-      EMBERT_RETURN_IF_ERROR(Encode(ctx));
-      GatherFirstRows(ctx, vectors);
-      break;
-    case EMBERT_POOLING_MEAN:
-      EMBERT_RETURN_IF_ERROR(Encode(ctx));
-      for (size_t i = 0; i < n; ++i) {
-        float* v = vectors + i * H;
-        std::memset(v, 0, H * sizeof(float));
-        size_t used = 0;
-        for (size_t t = ctx->input_offsets[i]; t < ctx->input_offsets[i + 1]; ++t) {
-          if (ctx->attention_mask[t] == 0) continue;
-          const float* row = ctx->hidden + t * H;
-          for (size_t c = 0; c < H; ++c) v[c] += row[c];
-          ++used;
-        }
-        const float inv = used ? 1.0f / static_cast<float>(used) : 0.0f;
-        for (size_t c = 0; c < H; ++c) v[c] *= inv;
-      }
-      break;
-    default: return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown pooling %d", static_cast<int>(pooling));
+  int p = 0;  // a C caller's enum, read as an int
+  std::memcpy(&p, &pooling, sizeof p < sizeof pooling ? sizeof p : sizeof pooling);
+  if (p < EMBERT_POOLING_CLS || p > EMBERT_POOLING_MODEL) {
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown pooling %d", p);
   }
-  if (normalize) {
-    for (size_t i = 0; i < n; ++i) {
-      float* v = vectors + i * H;
-      double sq = 0.0;
-      for (size_t c = 0; c < H; ++c) sq += static_cast<double>(v[c]) * v[c];
-      if (sq > 0.0) {
-        const float inv = static_cast<float>(1.0 / std::sqrt(sq));
-        for (size_t c = 0; c < H; ++c) v[c] *= inv;
-      }
+  const BertDims& d = ctx->model->dims;
+  const size_t H = d.hidden;
+  const size_t n = ctx->num_inputs;
+  // The results go to the encoder's wide buffer ([T][max(3H, I)]), free once
+  // it has run: valid until the next call on the context.
+  const size_t capacity = ctx->options.max_batch_tokens * (3 * H > d.intermediate ? 3 * H : d.intermediate);
+  float* vectors = ctx->wide;
+  EMBERT_RETURN_IF_ERROR(Encode(ctx));
+  // Each input as embert_embed pools it alone (EmbedSequence), so each gets
+  // its own bits.
+  size_t width = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t first = ctx->input_offsets[i];
+    const float* v = nullptr;
+    EMBERT_RETURN_IF_ERROR(EmbedSequence(ctx, ctx->hidden + first * H, ctx->attention_mask + first,
+                                         ctx->input_offsets[i + 1] - first, p, normalize, &v, &width));
+    if ((i + 1) * width > capacity) {
+      return Status::Error(EMBERT_STATUS_UNSUPPORTED, "%zu embeddings of %zu floats exceed the context's buffer", n,
+                           width);
     }
+    std::memcpy(vectors + i * width, v, width * sizeof(float));
   }
   *out = vectors;
   *count = n;
-  *dim = H;
+  *dim = n > 0 ? width : H;
   return Status::Ok();
 }
 

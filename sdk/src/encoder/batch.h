@@ -7,7 +7,7 @@
 namespace embert {
 
 Status ClassifyBatch(embert_context* ctx, embert_classification* results, size_t n);
-Status EmbedBatch(embert_context* ctx, embert_pooling pooling, bool normalize, const float** out, size_t* count,
+Status EmbedBatch(embert_context* ctx, embert_pooling pooling, int normalize, const float** out, size_t* count,
                   size_t* dim);
 
 }  // namespace embert

@@ -5,6 +5,7 @@
 
 #include "context/context_input.h"
 #include "encoder/encoder.h"
+#include "encoder/pooling.h"
 #include "kernels/activations.h"
 #include "kernels/layer_norm.h"
 
@@ -84,48 +85,89 @@ Status Classify(embert_context* ctx, embert_classification* out) {
   return Status::Ok();
 }
 
-Status Embed(embert_context* ctx, embert_pooling pooling, bool normalize, const float** out, size_t* size) {
-  EMBERT_RETURN_IF_ERROR(CheckOneInput(ctx, "read their results with embert_embed_batch"));
+namespace {
+
+PoolingMode ToPoolingMode(schema::SentencePooling p) {
+  switch (p) {
+    case schema::SentencePooling::CLS_TOKEN: return PoolingMode::kCls;
+    case schema::SentencePooling::MAX_TOKENS: return PoolingMode::kMax;
+    case schema::SentencePooling::MEAN_SQRT_LEN_TOKENS: return PoolingMode::kMeanSqrtLen;
+    default: return PoolingMode::kMean;
+  }
+}
+
+// A sentence-transformers Dense module's activation, in place.
+void ActivateDense(schema::DenseActivation act, float* x, size_t n) {
+  switch (act) {
+    case schema::DenseActivation::TANH: kernels::Tanh(x, n); break;
+    case schema::DenseActivation::RELU: kernels::Activate(kernels::Activation::kRelu, x, n, 1, n); break;
+    case schema::DenseActivation::GELU: kernels::Activate(kernels::Activation::kGeluErf, x, n, 1, n); break;
+    case schema::DenseActivation::SIGMOID: kernels::Sigmoid(x, n, x); break;
+    default: break;  // IDENTITY
+  }
+}
+
+}  // namespace
+
+Status EmbedSequence(embert_context* ctx, const float* hidden, const int32_t* attention_mask, size_t rows, int pooling,
+                     int normalize, const float** out, size_t* size) {
   const size_t H = ctx->model->dims.hidden;
+  const SentenceEmbeddingInfo& se = ctx->model->sentence;
+  float* v = ctx->vector;
+  size_t n = H;
+  PoolingMode mode = PoolingMode::kMean;
   switch (pooling) {
     case EMBERT_POOLING_CLS:
-      if (ctx->has_pooler) {
-        EMBERT_RETURN_IF_ERROR(Pool(ctx));
-        std::memcpy(ctx->vector, ctx->pooled, H * sizeof(float));
+      if (ctx->has_pooler) {  // tanh(W h[CLS] + b): BERT's pooler
+        ctx->pooler.Run(ctx->head_engine, hidden, 1, v);
+        kernels::Tanh(v, H);
         break;
       }
       [[fallthrough]];  // no pooler: the raw [CLS] state, as documented
     case EMBERT_POOLING_CLS_RAW:
-      EMBERT_RETURN_IF_ERROR(Encode(ctx));
-      std::memcpy(ctx->vector, ctx->hidden, H * sizeof(float));
+    case EMBERT_POOLING_MEAN:
+    case EMBERT_POOLING_MAX:
+    case EMBERT_POOLING_MEAN_SQRT_LEN:
+      mode = pooling == EMBERT_POOLING_MEAN            ? PoolingMode::kMean
+             : pooling == EMBERT_POOLING_MAX           ? PoolingMode::kMax
+             : pooling == EMBERT_POOLING_MEAN_SQRT_LEN ? PoolingMode::kMeanSqrtLen
+                                                       : PoolingMode::kCls;
+      PoolSequence(hidden, attention_mask, rows, H, &mode, 1, v);
       break;
-    case EMBERT_POOLING_MEAN: {
-      EMBERT_RETURN_IF_ERROR(Encode(ctx));
-      std::memset(ctx->vector, 0, H * sizeof(float));
-      size_t n = 0;
-      for (size_t t = 0; t < ctx->count; ++t) {
-        if (ctx->attention_mask[t] == 0) continue;
-        const float* row = ctx->hidden + t * H;
-        for (size_t c = 0; c < H; ++c) ctx->vector[c] += row[c];
-        ++n;
+    case EMBERT_POOLING_MODEL: {
+      PoolingMode modes[kMaxSentencePooling];
+      for (size_t i = 0; i < se.num_pooling; ++i) modes[i] = ToPoolingMode(se.pooling[i]);
+      PoolSequence(hidden, attention_mask, rows, H, modes, se.num_pooling, v);
+      n = se.num_pooling * H;
+      float* other = ctx->sentence_scratch;
+      for (size_t i = 0; i < se.num_dense; ++i) {
+        ctx->sentence_dense[i].Run(ctx->head_engine, v, 1, other);
+        n = ctx->sentence_dense[i].view().out;
+        ActivateDense(se.activation[i], other, n);
+        float* done = other;
+        other = v;
+        v = done;
       }
-      const float inv = n ? 1.0f / static_cast<float>(n) : 0.0f;
-      for (size_t c = 0; c < H; ++c) ctx->vector[c] *= inv;
       break;
     }
-    default: return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown pooling %d", static_cast<int>(pooling));
+    default: return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown pooling %d", pooling);
   }
-  if (normalize) {
-    double sq = 0.0;
-    for (size_t c = 0; c < H; ++c) sq += static_cast<double>(ctx->vector[c]) * ctx->vector[c];
-    if (sq > 0.0) {
-      const float inv = static_cast<float>(1.0 / std::sqrt(sq));
-      for (size_t c = 0; c < H; ++c) ctx->vector[c] *= inv;
-    }
-  }
-  *out = ctx->vector;
-  *size = H;
+  if (normalize == EMBERT_NORMALIZE_MODEL ? se.normalize : normalize != 0) L2Normalize(v, n);
+  *out = v;
+  *size = n;
   return Status::Ok();
+}
+
+Status Embed(embert_context* ctx, embert_pooling pooling, int normalize, const float** out, size_t* size) {
+  // A C caller's enum: read it as an int (an out-of-range value is not UB).
+  int p = 0;
+  std::memcpy(&p, &pooling, sizeof p < sizeof pooling ? sizeof p : sizeof pooling);
+  if (p < EMBERT_POOLING_CLS || p > EMBERT_POOLING_MODEL) {
+    return Status::Error(EMBERT_STATUS_INVALID_ARGUMENT, "unknown pooling %d", p);
+  }
+  EMBERT_RETURN_IF_ERROR(CheckOneInput(ctx, "read their results with embert_embed_batch"));
+  EMBERT_RETURN_IF_ERROR(Encode(ctx));
+  return EmbedSequence(ctx, ctx->hidden, ctx->attention_mask, ctx->count, p, normalize, out, size);
 }
 
 Status FillMask(embert_context* ctx, size_t top_k, embert_mask_predictions* out) {

@@ -7,7 +7,13 @@
 namespace embert {
 
 Status Classify(embert_context* ctx, embert_classification* out);
-Status Embed(embert_context* ctx, embert_pooling pooling, bool normalize, const float** out, size_t* size);
+Status Embed(embert_context* ctx, embert_pooling pooling, int normalize, const float** out, size_t* size);
+// The sentence embedding of one sequence whose last hidden states are
+// `hidden` (`rows` x hidden_size, attended where attention_mask != 0): the
+// pooling (an embert_pooling value, checked) and normalisation of embert_embed,
+// into the context's vector. For packed runs: once per sequence.
+Status EmbedSequence(embert_context* ctx, const float* hidden, const int32_t* attention_mask, size_t rows, int pooling,
+                     int normalize, const float** out, size_t* size);
 Status FillMask(embert_context* ctx, size_t top_k, embert_mask_predictions* out);
 Status NextSentence(embert_context* ctx, float* probability);
 

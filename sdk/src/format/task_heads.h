@@ -14,7 +14,7 @@
 namespace embert::format {
 
 // Kinds in the list, for arrays indexed by a head's position in it.
-#define EMBERT_COUNT_HEAD(name, kind) +1
+#define EMBERT_COUNT_HEAD(name, kind) +1  // NOLINT(bugprone-macro-parentheses): a term of 0 +1 +1 ...
 constexpr int kNumTaskHeads = 0 EMBERT_TASK_HEADS(EMBERT_COUNT_HEAD);
 #undef EMBERT_COUNT_HEAD
 

@@ -60,6 +60,21 @@ struct MaskedLmView {
   const float* decoder_bias = nullptr;
 };
 
+// Model.sentence_embedding, checked (a sentence-transformers model's modules
+// after the Transformer). Without one: MEAN, no dense, no normalisation.
+constexpr size_t kMaxSentencePooling = 4;
+constexpr size_t kMaxSentenceDense = 4;
+struct SentenceEmbeddingInfo {
+  bool present = false;
+  schema::SentencePooling pooling[kMaxSentencePooling] = {};  // concatenated in this order
+  size_t num_pooling = 0;
+  schema::DenseActivation activation[kMaxSentenceDense] = {};
+  size_t num_dense = 0;
+  bool normalize = false;
+  uint32_t size = 0;       // floats of the result (EMBERT_MODEL_EMBEDDING_SIZE)
+  uint32_t max_width = 0;  // the widest step: pooled, or a dense's output
+};
+
 }  // namespace embert
 
 // The opaque handle of the C API.
@@ -74,6 +89,7 @@ struct embert_model {
   embert::tok::VocabIndex vocab_index;
   embert::tok::Settings tokenizer_settings;
   bool quantized = false;
+  embert::SentenceEmbeddingInfo sentence;
   // Lifetime: one reference held by the handle, one per context. Whoever
   // drops the last one frees the model; `released` tells contexts that
   // embert_model_destroy was called while they still existed.
@@ -98,6 +114,8 @@ LinearView ResolveClassifier(const embert_model& model);
 LinearView ResolveClassifierTransform(const embert_model& model, bool* present);
 LinearView ResolveNextSentence(const embert_model& model);
 MaskedLmView ResolveMaskedLm(const embert_model& model);
+// Dense module `index` (< model.sentence.num_dense) of Model.sentence_embedding.
+LinearView ResolveSentenceDense(const embert_model& model, size_t index);
 
 // Checks one linear layer of the file ([out, in] weight, [out] bias, in
 // bounds and aligned; int8 only when `allow_int8`) and fills its view: for

@@ -336,6 +336,70 @@ Status CheckTokenizer(embert_model* m) {
   return Status::Ok();
 }
 
+uint32_t SentenceDenseIn(const embert_model& m, size_t index) {
+  const auto* dense = m.root->sentence_embedding()->dense();
+  return index == 0 ? static_cast<uint32_t>(m.sentence.num_pooling * m.dims.hidden)
+                    : dense->Get(static_cast<uint32_t>(index - 1))->weight()->shape()->Get(0);
+}
+
+// Model.sentence_embedding: 1 to 4 distinct known pooling modes, dense
+// layers chained from the pooled width (fp32), one known activation each.
+Status CheckSentenceEmbedding(embert_model* m) {
+  SentenceEmbeddingInfo& info = m->sentence;
+  info = SentenceEmbeddingInfo();
+  info.num_pooling = 1;
+  info.pooling[0] = schema::SentencePooling::MEAN_TOKENS;
+  info.size = info.max_width = m->dims.hidden;
+  const auto* se = m->root->sentence_embedding();
+  if (se == nullptr) return Status::Ok();
+  info.present = true;
+  const auto* pooling = se->pooling();
+  if (pooling == nullptr || pooling->size() == 0 || pooling->size() > kMaxSentencePooling) {
+    return Invalid("sentence_embedding.pooling", "must hold 1 to 4 modes");
+  }
+  info.num_pooling = pooling->size();
+  for (uint32_t i = 0; i < pooling->size(); ++i) {
+    const int mode = static_cast<int>(pooling->Get(i));
+    if (mode < 0 || mode > static_cast<int>(schema::SentencePooling::MAX)) {
+      return Invalid("sentence_embedding.pooling", "unknown mode");
+    }
+    for (uint32_t j = 0; j < i; ++j) {
+      if (static_cast<int>(pooling->Get(j)) == mode) return Invalid("sentence_embedding.pooling", "a mode given twice");
+    }
+    info.pooling[i] = static_cast<schema::SentencePooling>(mode);
+  }
+  info.size = info.max_width = static_cast<uint32_t>(info.num_pooling * m->dims.hidden);
+  const auto* dense = se->dense();
+  const auto* acts = se->dense_activation();
+  const size_t n = dense != nullptr ? dense->size() : 0;
+  if (n > kMaxSentenceDense) return Invalid("sentence_embedding.dense", "more than 4 layers");
+  if ((acts != nullptr ? acts->size() : 0) != n) {
+    return Invalid("sentence_embedding.dense_activation", "must have one entry per dense layer");
+  }
+  Checker check(*m);
+  for (size_t i = 0; i < n; ++i) {
+    const auto* l = dense->Get(static_cast<uint32_t>(i));
+    const auto* shape = l != nullptr && l->weight() != nullptr ? l->weight()->shape() : nullptr;
+    if (shape == nullptr || shape->size() != 2 || shape->Get(0) == 0 || shape->Get(0) > kMaxDim) {
+      return Invalid("sentence_embedding.dense", "weight must be [out, in] with out in [1, 65536]");
+    }
+    char what[48];
+    std::snprintf(what, sizeof what, "sentence_embedding.dense[%zu]", i);
+    LinearView v;
+    EMBERT_RETURN_IF_ERROR(check.Linear(l, what, shape->Get(0), SentenceDenseIn(*m, i), false, &v));
+    const int act = static_cast<int>(acts->Get(static_cast<uint32_t>(i)));
+    if (act < 0 || act > static_cast<int>(schema::DenseActivation::MAX)) {
+      return Invalid("sentence_embedding.dense_activation", "unknown activation");
+    }
+    info.activation[i] = static_cast<schema::DenseActivation>(act);
+    info.size = v.out;
+    if (v.out > info.max_width) info.max_width = v.out;
+  }
+  info.num_dense = n;
+  info.normalize = se->normalize();
+  return Status::Ok();
+}
+
 Status CheckChecksum(const embert_model& m) {
   const auto* c = m.root->checksum();
   if (c == nullptr) return Invalid("checksum", "missing");
@@ -450,7 +514,7 @@ Status VerifyModel(embert_model* m) {
     MaskedLmView mlm;
     EMBERT_RETURN_IF_ERROR(check.MaskedLm(&mlm));
   }
-  return Status::Ok();
+  return CheckSentenceEmbedding(m);
 }
 
 EmbeddingsView ResolveEmbeddings(const embert_model& model) {
@@ -502,6 +566,14 @@ LinearView ResolveNextSentence(const embert_model& model) {
   LinearView v;
   (void)Checker(model).Linear(model.root->next_sentence()->dense(), "next_sentence.dense", 2, model.dims.hidden, false,
                               &v);
+  return v;
+}
+
+LinearView ResolveSentenceDense(const embert_model& model, size_t index) {
+  LinearView v;
+  const auto* l = model.root->sentence_embedding()->dense()->Get(static_cast<uint32_t>(index));
+  (void)Checker(model).Linear(l, "sentence_embedding.dense", l->weight()->shape()->Get(0),
+                              SentenceDenseIn(model, index), false, &v);
   return v;
 }
 
