@@ -473,7 +473,7 @@ Options:
                       qa: longest context in tokens, cut beyond (default
                       4 x max-seq-len)
   --query Q           rerank, search: the query
-  --batch-tokens N    embed, classify, rerank: pack --input lines into runs
+  --batch-tokens N    embed, classify, rerank, search: pack --input lines into runs
                       of N tokens (default 512; 0: one line per run; one
                       line per run from standard input unless given)
   -h, --help          this text

@@ -1,6 +1,6 @@
 // Sentence embeddings of texts for embed-based commands (similarity,
-// search): the one place that turns texts into vectors, one text at a time
-// through embert_embed for now.
+// search): the one place that turns texts into vectors, in packed runs of
+// BatchTokens(options) tokens (embert_embed_batch), or one text per run.
 #ifndef EMBERT_CLI_EMBEDDING_H_
 #define EMBERT_CLI_EMBEDDING_H_
 

@@ -49,7 +49,7 @@ embert_context_options ContextOptionsFor(const Options& options, uint32_t max_se
 
 uint32_t BatchTokens(const Options& options) {
   const bool batches = options.command == Command::kEmbed || options.command == Command::kClassify ||
-                       options.command == Command::kRerank;
+                       options.command == Command::kRerank || options.command == Command::kSearch;
   if (!batches) return 0;
   if (options.has_batch_tokens) return options.batch_tokens;
   // Standard input may be a person typing: answer each line as it comes.
