@@ -12,9 +12,12 @@ encoder_macs() {
   case $1 in
     bert-base) layers=12 hidden=768 inter=3072 ;;
     small) layers=4 hidden=256 inter=1024 ;;
+    minilm) layers=6 hidden=384 inter=1536 ;;
     *) echo 0; return ;;
   esac
-  echo $(( layers * ($2 * (4 * hidden * hidden + 2 * hidden * inter) + 2 * $2 * $2 * hidden) ))
+  # $3: inputs of $2 tokens packed into one run (attention within each input).
+  local inputs=${3:-1}
+  echo $(( inputs * layers * ($2 * (4 * hidden * hidden + 2 * hidden * inter) + 2 * $2 * $2 * hidden) ))
 }
 
 # build_plugin SO: the instruction-count plugin (a host .so), rebuilt when bbcount.c is newer.

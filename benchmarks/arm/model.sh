@@ -11,6 +11,8 @@
 #     --out DIR          results (default BUILD/arm-model)
 #     --models "..."     default "bert-base small"
 #     --lengths "..."    default "16 32 128"
+#     --batch K          K inputs of each length packed into one run (embert bench --batch;
+#                        results in MODEL-LEN-bK, MACs of all K; no summary tables)
 #     --cpus "..."       default "a76 a72"
 #     --shapes "..."     GEMM shapes MxKxN (default "128x768x768 128x768x3072")
 #     --engines "..."    kernel_driver engines on those shapes (default "best xnnpack": embert's
@@ -42,6 +44,7 @@ engines="best xnnpack"
 install=1
 traffic_args="--order embert-arm"
 reuse=0
+batch=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --models) models=$2; shift 2 ;;
     --lengths) lengths=$2; shift 2 ;;
+    --batch) batch=$2; shift 2 ;;
     --cpus) cpus=$2; shift 2 ;;
     --shapes) shapes=$2; shift 2 ;;
     --engines) engines=$2; shift 2 ;;
@@ -141,14 +145,16 @@ for cpu in $cpus; do
   for m in $models; do
     for len in $lengths; do
       d=$out/$cpu/$m-$len
+      what="$len tokens"
+      if [ "$batch" != 1 ]; then d=$d-b$batch what="$batch inputs of $len tokens packed"; fi
       mkdir -p "$d"
-      say "$cpu: embert bench $m, $len tokens, 1 thread (1 and 2 passes)"
+      say "$cpu: embert bench $m, $what, 1 thread (1 and 2 passes)"
       for w in 0 1; do
         count "$cpu" "$d/counts-$((w + 1)).txt" "$build/bin/embert" bench --model "$models_dir/$m.embert" \
-          --seq-len "$len" --threads 1 --warmup "$w" --iterations 1
+          --seq-len "$len" --batch "$batch" --threads 1 --warmup "$w" --iterations 1
       done
       mca "$d/counts-2.txt" --baseline "$d/counts-1.txt" --cpu "$(mca_cpu "$cpu")" --ghz "$(ghz "$cpu")" \
-        --macs "$(encoder_macs "$m" "$len")" --title "$m, $len tokens, 1 thread, $cpu" \
+        --macs "$(encoder_macs "$m" "$len" "$batch")" --title "$m, $what, 1 thread, $cpu" \
         --out-json "$d/model.json" --out-md "$d/model.md"
     done
   done
@@ -168,6 +174,12 @@ for cpu in $cpus; do
   done
 done
 
+if [ "$batch" != 1 ]; then
+  for cpu in $cpus; do for m in $models; do for len in $lengths; do
+    head -12 "$out/$cpu/$m-$len-b$batch/model.md"
+  done; done; done
+  exit 0
+fi
 say "summary: $out/summary.md"
 python3 benchmarks/arm/summarize.py "$out" --cpus "$cpus" --models "$models" --lengths "$lengths" \
   --shapes "$shapes" --engines "$engines" >"$out/summary.md"

@@ -46,6 +46,7 @@ enum class Opt {
   kMaxDocumentTokens,
   kQuery,
   kBatchTokens,
+  kBatch,
 };
 
 struct OptionSpec {
@@ -79,6 +80,7 @@ constexpr OptionSpec kOptions[] = {
     {"--doc-stride", Opt::kDocStride, true, Bit(Command::kQa)},
     {"--max-document-tokens", Opt::kMaxDocumentTokens, true, Bit(Command::kQa)},
     {"--query", Opt::kQuery, true, Bit(Command::kRerank) | Bit(Command::kSearch)},
+    {"--batch", Opt::kBatch, true, Bit(Command::kBench)},
     {"--batch-tokens", Opt::kBatchTokens, true, Bit(Command::kEmbed) | Bit(Command::kClassify) | Bit(Command::kRerank)},
 };
 constexpr size_t kNumOptions = sizeof kOptions / sizeof kOptions[0];
@@ -224,6 +226,7 @@ bool Apply(const OptionSpec& spec, const char* value, Options* o, std::string* e
       o->query = value;
       return true;
     case Opt::kBatchTokens: o->has_batch_tokens = true; return number(0, 1u << 16, &o->batch_tokens);
+    case Opt::kBatch: return number(1, 4096, &o->batch);
   }
   *error = "internal error: unhandled option " + name;
   return false;
@@ -462,6 +465,7 @@ Options:
                       128 capped at the model's maximum)
   --iterations K      bench: timed runs (default 20)
   --warmup W          bench: untimed runs first (default 3)
+  --batch K           bench: K inputs of --seq-len tokens packed into each run
   --aggregation A     ner: none | simple | first | average | max
                       (default simple)
   --question Q        qa: the question

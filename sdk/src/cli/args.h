@@ -48,6 +48,7 @@ struct Options {
   uint32_t seq_len = 0;
   uint32_t iterations = 20;
   uint32_t warmup = 3;
+  uint32_t batch = 1;  // bench: inputs of --seq-len tokens packed into each run
 
   embert_aggregation aggregation = EMBERT_AGGREGATION_SIMPLE;  // ner
 

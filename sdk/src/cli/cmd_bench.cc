@@ -79,7 +79,10 @@ int RunBench(const Options& options) {
     return kExitRuntimeError;
   }
   const uint32_t context_len = options.has_max_seq_len ? options.max_seq_len : seq_len;
-  if (!session.CreateContext(ContextOptionsFor(options, context_len))) return kExitRuntimeError;
+  // --batch K: K inputs of seq_len tokens packed into each run.
+  embert_context_options context_options = ContextOptionsFor(options, context_len);
+  context_options.max_batch_tokens = options.batch > 1 ? options.batch * seq_len : 0;
+  if (!session.CreateContext(context_options)) return kExitRuntimeError;
   embert_context* ctx = session.context();
 
   std::vector<int32_t> ids;
@@ -89,7 +92,22 @@ int RunBench(const Options& options) {
     return kExitRuntimeError;
   }
   const bool classify = session.Property(EMBERT_MODEL_NUM_LABELS) > 0;
+  const uint32_t batch = options.batch;
+  std::vector<int32_t> packed;
+  for (uint32_t i = 0; i < batch; ++i) packed.insert(packed.end(), ids.begin(), ids.end());
+  const std::vector<size_t> lengths(batch, seq_len);
+  std::vector<embert_classification> results(batch);
+  for (auto& r : results) r.struct_size = sizeof r;
   auto run_once = [&]() {
+    if (batch > 1) {
+      embert_status st = embert_set_batch_tokens(ctx, packed.data(), nullptr, lengths.data(), batch);
+      if (st != EMBERT_STATUS_OK || !classify) {
+        const float* states = nullptr;
+        size_t rows = 0, cols = 0;
+        return st != EMBERT_STATUS_OK ? st : embert_hidden_states(ctx, &states, &rows, &cols);
+      }
+      return embert_classify_batch(ctx, results.data(), batch);
+    }
     embert_status st = embert_set_tokens(ctx, ids.data(), nullptr, nullptr, ids.size());
     if (st != EMBERT_STATUS_OK) return st;
     if (classify) {
@@ -126,6 +144,7 @@ int RunBench(const Options& options) {
     JsonWriter w;
     w.BeginObject();
     w.Key("seq_len").Uint(seq_len);
+    w.Key("batch").Uint(batch);
     w.Key("max_seq_len").Uint(context_len);
     w.Key("threads").Uint(options.threads);
     w.Key("engine").String(engine);
