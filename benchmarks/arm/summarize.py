@@ -35,7 +35,7 @@ def load_optional(out, cpu, run):
 
 def linear_macs(model, tokens):
     """MACs of the linear layers of one encoder pass (QKV, attention output, FFN): ORT's int8 GEMMs."""
-    layers, hidden, inter = {"bert-base": (12, 768, 3072), "small": (4, 256, 1024)}[model]
+    layers, hidden, inter = {"bert-base": (12, 768, 3072), "small": (4, 256, 1024), "minilm": (6, 384, 1536)}[model]
     return layers * tokens * (4 * hidden * hidden + 2 * hidden * inter)
 
 

@@ -38,6 +38,7 @@ import sys
 CONFIGS = {  # layers, hidden, heads, intermediate
     "bert-base": (12, 768, 12, 3072),
     "small": (4, 256, 4, 1024),
+    "minilm": (6, 384, 12, 1536),
 }
 GHZ = {"a76": 2.4, "a72": 1.8}
 NAMES = {"a76": "Pi 5 (A76)", "a72": "Pi 4 (A72)"}

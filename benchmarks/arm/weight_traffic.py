@@ -34,6 +34,7 @@ import math
 CONFIGS = {  # layers, hidden, intermediate
     "bert-base": (12, 768, 3072),
     "small": (4, 256, 1024),
+    "minilm": (6, 384, 1536),  # all-MiniLM-L6-v2's shape
 }
 CPUS = {"A76 (Pi 5)": 64, "A72 (Pi 4)": 32}  # L1D KiB
 
