@@ -7,32 +7,21 @@
 // line, as in the other commands: "embert: line N: ..." on stderr, left out of
 // the results (listed under "errors" with --jsonl), exit status 1.
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include "commands.h"
 #include "diagnostics.h"
 #include "exit_codes.h"
-#include "input_source.h"
-#include "json_writer.h"
 #include "line_runner.h"
+#include "ranking.h"
 
 namespace embert_cli {
 namespace {
 
 constexpr size_t kChunk = 64;  // passages per embert_rerank call
 
-struct Passage {
-  std::string text;
-  size_t line = 0;  // 1-based
-  float score = 0;
-  bool ok = false;
-  std::string error;  // why it failed
-  embert_status status = EMBERT_STATUS_OK;
-};
+using Passage = RankedLine;
 
 // Scores passages [begin, end); a failed call is retried passage by passage.
 void Score(embert_context* ctx, const std::string& query, std::vector<Passage>* passages, size_t begin, size_t end) {
@@ -49,7 +38,7 @@ void Score(embert_context* ctx, const std::string& query, std::vector<Passage>* 
     for (size_t i = begin; i < end; ++i) {
       Passage& p = (*passages)[i];
       p.score = scores[i - begin];
-      p.ok = AllFinite(&p.score, 1);
+      p.ok = AllFinite(&scores[i - begin], 1);
       if (!p.ok) p.error = NonFiniteResult().error;
     }
     return;
@@ -85,86 +74,11 @@ int RunRerank(const Options& options) {
   }
 
   std::vector<Passage> passages;
-  {
-    InputSource source;
-    if (!source.Open(options)) return kExitRuntimeError;
-    TextInput input;
-    while (source.Next(&input)) {
-      Passage p;
-      p.text = std::move(input.text);
-      p.line = input.line;
-      passages.push_back(std::move(p));
-    }
-    if (source.failed()) return kExitRuntimeError;
-  }
+  if (!ReadRankedLines(options, &passages)) return kExitRuntimeError;
   for (size_t begin = 0; begin < passages.size(); begin += kChunk) {
     Score(ctx, options.query, &passages, begin, std::min(passages.size(), begin + kChunk));
   }
-
-  std::vector<size_t> order;
-  size_t failed = 0;
-  for (size_t i = 0; i < passages.size(); ++i) {
-    if (passages[i].ok) {
-      order.push_back(i);
-    } else {
-      ++failed;
-      PrintError("line %zu: %s", passages[i].line, passages[i].error.c_str());
-    }
-  }
-  // Best first; ties keep the input order.
-  std::stable_sort(order.begin(), order.end(),
-                   [&passages](size_t a, size_t b) { return passages[a].score > passages[b].score; });
-  if (options.has_top_k && order.size() > options.top_k) order.resize(options.top_k);
-
-  std::string out;
-  if (options.jsonl) {
-    JsonWriter w;
-    w.BeginObject();
-    w.Key("results").BeginArray();
-    for (size_t i : order) {
-      w.BeginObject();
-      w.Key("index").Uint(i);
-      w.Key("text").String(passages[i].text);
-      w.Key("score").Double(passages[i].score);
-      w.EndObject();
-    }
-    w.EndArray();
-    if (failed > 0) {
-      w.Key("errors").BeginArray();
-      for (size_t i = 0; i < passages.size(); ++i) {
-        const Passage& p = passages[i];
-        if (p.ok) continue;
-        w.BeginObject();
-        w.Key("index").Uint(i);
-        w.Key("line").Uint(p.line);
-        w.Key("error").String(p.error);
-        if (p.status != EMBERT_STATUS_OK) w.Key("status").String(embert_status_string(p.status));
-        w.EndObject();
-      }
-      w.EndArray();
-    }
-    w.EndObject();
-    out = w.str();
-    out += '\n';
-  } else {
-    // One line per result: <index> <score> <passage>.
-    char head[64];
-    for (size_t i : order) {
-      std::snprintf(head, sizeof head, "%zu %.3f ", i, static_cast<double>(passages[i].score));
-      out += head;
-      out += passages[i].text;
-      out += '\n';
-    }
-  }
-  if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    PrintError("cannot write the output: %s", std::strerror(errno));
-    return kExitRuntimeError;
-  }
-  if (failed > 0) {
-    PrintError("%zu input line(s) failed", failed);
-    return kExitRuntimeError;
-  }
-  return kExitOk;
+  return WriteRanking(options, passages, 3);
 }
 
 }  // namespace embert_cli
